@@ -1,0 +1,1 @@
+//! sitrep-readable (being built).

@@ -1,0 +1,1 @@
+//! sitrep-segment (being built).
