@@ -38,6 +38,15 @@ pub(crate) struct Args {
     /// Skip documents larger than this many bytes.
     #[arg(long, default_value_t = 32 * 1024 * 1024)]
     max_document_size: u64,
+    /// A gazetteer artifact written by `sitrep gazetteer import` (instead of the embedded one).
+    #[arg(long)]
+    gazetteer: Option<PathBuf>,
+    /// Extra places CSV (name, aliases, lat, lon, kind, country, admin1, parent); repeatable.
+    #[arg(long)]
+    extra_places: Vec<PathBuf>,
+    /// A user trigger lexicon (the format of lexicons/events/triggers.tsv); repeatable.
+    #[arg(long)]
+    triggers: Vec<PathBuf>,
     /// No progress bar and no summary on standard error.
     #[arg(long, short)]
     quiet: bool,
@@ -57,11 +66,17 @@ struct Summary {
 
 pub(crate) fn run(args: &Args) -> Result<ExitCode> {
     let format: Format = args.format.parse().map_err(anyhow::Error::msg)?;
-    let pipeline = Pipeline::builder()
-        .default_published(args.published)
-        .include_text(args.include_text)
-        .build()
-        .context("failed to build the pipeline")?;
+    let mut builder = Pipeline::builder().default_published(args.published).include_text(args.include_text);
+    if let Some(g) = &args.gazetteer {
+        builder = builder.gazetteer_file(g);
+    }
+    for csv in &args.extra_places {
+        builder = builder.extra_places(csv);
+    }
+    for t in &args.triggers {
+        builder = builder.triggers(t);
+    }
+    let pipeline = builder.build().context("failed to build the pipeline")?;
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {
         if n == 0 {

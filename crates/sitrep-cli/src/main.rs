@@ -2,7 +2,10 @@
 
 #![allow(clippy::print_stderr)]
 
+mod corpus;
+mod eval;
 mod extract;
+mod gazetteer;
 
 use std::process::ExitCode;
 
@@ -21,12 +24,31 @@ struct Cli {
 enum Command {
     /// Extract events from articles (text, HTML, JSONL, WARC; files, directories or `-`).
     Extract(extract::Args),
+    /// Store documents, their events and the fused events in a database (SQLite).
+    Ingest(corpus::IngestArgs),
+    /// Find fused events in a database by place, type, actor, date, text or sources.
+    Query(corpus::QueryArgs),
+    /// Write every fused event of a database (ACLED CSV, JSONL, GeoJSON, Parquet).
+    Export(corpus::ExportArgs),
+    /// Analyse the stored documents again with this engine; report what changed.
+    Recode(corpus::RecodeArgs),
+    /// Score the engine on annotated data sets (default ../shared/eval) and print the report.
+    Eval(eval::Args),
+    /// Manage gazetteers.
+    #[command(subcommand)]
+    Gazetteer(gazetteer::Command),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract::run(&args),
+        Command::Ingest(args) => corpus::ingest(&args),
+        Command::Query(args) => corpus::query(&args),
+        Command::Export(args) => corpus::export(&args),
+        Command::Recode(args) => corpus::recode(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Gazetteer(cmd) => gazetteer::run(&cmd),
     };
     match result {
         Ok(code) => code,

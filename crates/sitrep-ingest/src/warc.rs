@@ -163,8 +163,7 @@ impl WarcDocs {
         } else {
             (block.to_vec(), Some(h.content_type.clone()))
         };
-        let mut doc =
-            single_document(&self.name, Some(self.record), &payload, Kind::Html, content_type.as_deref())?;
+        let mut doc = single_document(&self.name, Some(self.record), &payload, Kind::Html, content_type.as_deref())?;
         doc.id = h.record_id.clone().unwrap_or_else(|| format!("{}#{}", self.name, self.record));
         doc.url.clone_from(&h.target_uri);
         doc.published = h.date.as_deref().and_then(parse_iso_date);

@@ -1,8 +1,14 @@
 //! The per-document pipeline.
 
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sitrep_events::{CodeInput, EventCoder};
+use sitrep_gazetteer::{Gazetteer, GeoHints};
 use sitrep_ingest::{Body, RawDocument};
 use sitrep_model::{Date, Diagnostic, DocumentMeta, DocumentRecord};
 use sitrep_readable::plain::{self, PlainLayout};
+use sitrep_text::TextRange;
 
 /// A problem building a [`Pipeline`] (a lexicon or gazetteer that can't be
 /// loaded). Analysing documents never fails.
@@ -25,10 +31,14 @@ pub enum PipelineError {
 /// Quick advice: set [`default_published`](PipelineBuilder::default_published)
 /// when your documents carry no date of their own, or relative dates ("on
 /// Thursday") can't be placed.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct PipelineBuilder {
     default_published: Option<Date>,
     include_text: bool,
+    gazetteer: Option<Arc<Gazetteer>>,
+    gazetteer_path: Option<PathBuf>,
+    extra_places: Vec<PathBuf>,
+    triggers: Vec<PathBuf>,
 }
 
 impl PipelineBuilder {
@@ -46,20 +56,80 @@ impl PipelineBuilder {
         self
     }
 
+    /// Use this gazetteer instead of the embedded one.
+    #[must_use]
+    pub fn gazetteer(mut self, gazetteer: Arc<Gazetteer>) -> PipelineBuilder {
+        self.gazetteer = Some(gazetteer);
+        self
+    }
+
+    /// Use a gazetteer artifact written by `sitrep gazetteer import`.
+    #[must_use]
+    pub fn gazetteer_file(mut self, path: &Path) -> PipelineBuilder {
+        self.gazetteer_path = Some(path.to_path_buf());
+        self
+    }
+
+    /// Merge a user's extra-places CSV (name, aliases, lat, lon, kind, country, admin1, parent).
+    #[must_use]
+    pub fn extra_places(mut self, csv: &Path) -> PipelineBuilder {
+        self.extra_places.push(csv.to_path_buf());
+        self
+    }
+
+    /// Add a user trigger file (the format of `lexicons/events/triggers.tsv`).
+    #[must_use]
+    pub fn triggers(mut self, tsv: &Path) -> PipelineBuilder {
+        self.triggers.push(tsv.to_path_buf());
+        self
+    }
+
     /// Compiles lexicons and loads the gazetteer.
     ///
     /// # Errors
-    /// When a built-in or user resource can't be loaded.
+    /// When a built-in or user resource can't be loaded; the error names it.
     pub fn build(self) -> Result<Pipeline, PipelineError> {
-        Ok(Pipeline { default_published: self.default_published, include_text: self.include_text })
+        let load =
+            |what: String| move |e: Box<dyn std::error::Error + Send + Sync>| PipelineError::Load { what, source: e };
+        let mut gazetteer = match (self.gazetteer, &self.gazetteer_path) {
+            (Some(g), _) => g,
+            (None, Some(p)) => {
+                Arc::new(Gazetteer::load(p).map_err(|e| load(format!("gazetteer {}", p.display()))(e.into()))?)
+            }
+            (None, None) => Gazetteer::embedded().map_err(|e| load("the embedded gazetteer".into())(e.into()))?,
+        };
+        if !self.extra_places.is_empty() {
+            let mut g = match Arc::try_unwrap(gazetteer) {
+                Ok(g) => g,
+                Err(_) => match &self.gazetteer_path {
+                    Some(p) => Gazetteer::load(p).map_err(|e| load(format!("gazetteer {}", p.display()))(e.into()))?,
+                    None => Gazetteer::embedded_owned().map_err(|e| load("the embedded gazetteer".into())(e.into()))?,
+                },
+            };
+            for csv in &self.extra_places {
+                g = g.with_extra_places(csv).map_err(|e| load(format!("extra places {}", csv.display()))(e.into()))?;
+            }
+            gazetteer = Arc::new(g);
+        }
+        let mut coder = EventCoder::builtin().map_err(|e| load("the built-in event lexicons".into())(e.into()))?;
+        for t in &self.triggers {
+            coder = coder.with_trigger_file(t).map_err(|e| load(format!("triggers {}", t.display()))(e.into()))?;
+        }
+        Ok(Pipeline {
+            default_published: self.default_published,
+            include_text: self.include_text,
+            gazetteer,
+            coder: Arc::new(coder),
+        })
     }
 }
 
 /// The sitrep engine: one immutable value, shared across threads.
-#[derive(Debug)]
 pub struct Pipeline {
     default_published: Option<Date>,
     include_text: bool,
+    gazetteer: Arc<Gazetteer>,
+    coder: Arc<EventCoder>,
 }
 
 /// A document's clean text and where its parts lie.
@@ -77,17 +147,42 @@ impl Pipeline {
         PipelineBuilder::default()
     }
 
+    /// The gazetteer in use.
+    #[must_use]
+    pub fn gazetteer(&self) -> &Arc<Gazetteer> {
+        &self.gazetteer
+    }
+
     /// Analyses one document. Never fails: problems are diagnostics in the record.
     #[must_use]
     pub fn analyze(&self, raw: &RawDocument) -> DocumentRecord {
         let Prepared { mut meta, text, layout, mut diagnostics } = self.prepare(raw);
         if layout.body.is_empty() {
             diagnostics.push(located(raw, Diagnostic::warning("no-text", "no article text found: no events coded")));
+            if self.include_text {
+                meta.text = Some(text);
+            }
+            return DocumentRecord { document: meta, diagnostics, ..DocumentRecord::default() };
         }
+        // Title and body are segmented together; the coder knows which is which.
+        let start = layout.title.map_or(layout.body.start(), TextRange::start);
+        let seg = sitrep_segment::segment_region(&text, TextRange::new(start, layout.body.end()));
+        let hints = GeoHints { region: layout.body, dateline: layout.dateline_place, title: layout.title };
+        let geo = self.gazetteer.geoparse(&text, &hints);
+        let coded = self.coder.code(&CodeInput {
+            text: &text,
+            body: layout.body,
+            title: layout.title,
+            dateline: layout.dateline_place,
+            seg: &seg,
+            geo: &geo,
+            meta: &meta,
+        });
+        diagnostics.extend(coded.diagnostics.into_iter().map(|d| located(raw, d)));
         if self.include_text {
             meta.text = Some(text);
         }
-        DocumentRecord { document: meta, events: Vec::new(), places: Vec::new(), actors: Vec::new(), diagnostics }
+        DocumentRecord { document: meta, events: coded.events, places: geo.places, actors: coded.actors, diagnostics }
     }
 
     /// The record for an input that could not be read at all: no text, one diagnostic.

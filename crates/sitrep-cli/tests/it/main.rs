@@ -1,5 +1,6 @@
 //! End-to-end tests of the `sitrep` binary: one integration-test binary for the crate.
 
+mod corpus;
 mod extract;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,633 @@
+//! Table-driven tests: sentences written for these tests, in wire-news style.
+
+use std::sync::LazyLock;
+
+use sitrep_model::Inter;
+use sitrep_text::TextRange;
+
+use super::*;
+
+static LEX: LazyLock<ActorLexicon> = LazyLock::new(|| ActorLexicon::builtin().unwrap_or_else(|e| panic!("{e}")));
+
+fn ctx(country: &str, year: i16) -> ActorContext {
+    ActorContext { country: (!country.is_empty()).then(|| country.to_owned()), year: (year != 0).then_some(year) }
+}
+
+/// One line per hit: "mention => name [inter country]" (people: "mention => name {role}").
+fn render(lex: &ActorLexicon, text: &str, ctx: &ActorContext) -> Vec<String> {
+    lex.recognize(text, TextRange::full(text), ctx)
+        .into_iter()
+        .map(|h| {
+            let mention = &text[h.range];
+            match &h.kind {
+                ActorKind::Person { role } => {
+                    format!("{mention} => {} {{{}}}", h.name, role.as_deref().unwrap_or(""))
+                }
+                _ => format!("{mention} => {} [{} {}]", h.name, h.inter.code(), h.country.as_deref().unwrap_or("-")),
+            }
+        })
+        .collect()
+}
+
+/// Checks the hits of `text` in a document about `country` in `year` ("" and 0 for unknown).
+fn check(text: &str, country: &str, year: i16, expect: &[&str]) {
+    let got = render(&LEX, text, &ctx(country, year));
+    assert_eq!(got, expect, "\ntext: {text}");
+}
+
+#[test]
+fn state_forces_by_nationality_and_context() {
+    let cases: &[(&str, &str, i16, &[&str])] = &[
+        (
+            "Nigerian troops repelled an attack on a base near Maiduguri on Monday.",
+            "NG",
+            2016,
+            &["Nigerian troops => Military Forces of Nigeria (2015-) [1 NG]"],
+        ),
+        (
+            "Nigeria's army said it had cleared the forest.",
+            "NG",
+            2013,
+            &["Nigeria's army => Military Forces of Nigeria (2010-) [1 NG]"],
+        ),
+        ("Troops opened fire on the crowd.", "KE", 2016, &["Troops => Military Forces of Kenya (2013-) [1 KE]"]),
+        ("Kenyan police arrested 12 people.", "KE", 2016, &["Kenyan police => Police Forces of Kenya (2013-) [1 KE]"]),
+        ("Police dispersed the crowd.", "", 0, &["Police => Police Forces [1 -]"]),
+        ("Police dispersed the crowd.", "KE", 0, &["Police => Police Forces of Kenya [1 KE]"]),
+        (
+            "Chadian soldiers crossed the border to pursue the insurgents.",
+            "NG",
+            2016,
+            &[
+                "Chadian soldiers => Military Forces of Chad (1990-) [8 TD]",
+                "insurgents => Unidentified Armed Group (Nigeria) [2 NG]",
+            ],
+        ),
+        (
+            "Russian warplanes struck the town; the jets returned at dawn.",
+            "SY",
+            2016,
+            &["Russian warplanes => Military Forces of Russia (2000-) [8 RU]"],
+        ),
+        (
+            "Algerian gendarmes and Malian gendarmes met at the border.",
+            "DZ",
+            2016,
+            &[
+                "Algerian gendarmes => Military Forces of Algeria (1999-) Gendarmerie [1 DZ]",
+                "Malian gendarmes => Police Forces of Mali (2013-) Gendarmerie [8 ML]",
+            ],
+        ),
+        (
+            "FARDC soldiers clashed with the rebels.",
+            "CD",
+            2016,
+            &[
+                "FARDC soldiers => Military Forces of Democratic Republic of Congo (2001-) [1 CD]",
+                "rebels => Unidentified Armed Group (Democratic Republic of Congo) [2 CD]",
+            ],
+        ),
+        (
+            "Somaliland forces deployed to the town.",
+            "SO",
+            2016,
+            &["Somaliland forces => Military Forces of Somaliland (1991-) [1 SO]"],
+        ),
+        (
+            "Units of the 9th Armored Division entered the district, and a Brigade stayed behind.",
+            "IQ",
+            2016,
+            &["9th Armored Division => Military Forces of Iraq (2014-) [1 IQ]"],
+        ),
+    ];
+    for (text, country, year, expect) in cases {
+        check(text, country, *year, expect);
+    }
+}
+
+#[test]
+fn military_counts_as_a_force_only_as_a_noun() {
+    check(
+        "Clashes between military and rebels were reported.",
+        "SS",
+        2016,
+        &[
+            "military => Military Forces of South Sudan (2011-) [1 SS]",
+            "rebels => Unidentified Armed Group (South Sudan) [2 SS]",
+        ],
+    );
+    check(
+        "The military said two soldiers died.",
+        "ML",
+        2016,
+        &["military => Military Forces of Mali (2013-) [1 ML]", "soldiers => Military Forces of Mali (2013-) [1 ML]"],
+    );
+    check("A shell hit near the military base.", "ML", 2016, &[]);
+    check("Benin military shot a man.", "BJ", 2014, &["Benin military => Military Forces of Benin (2006-) [1 BJ]"]);
+}
+
+#[test]
+fn period_styles() {
+    let text = "Iraqi forces entered the city.";
+    check(text, "IQ", 2016, &["Iraqi forces => Military Forces of Iraq (2014-) [1 IQ]"]);
+    check(text, "IQ", 2019, &["Iraqi forces => Military Forces of Iraq (2018-) [1 IQ]"]);
+    check(text, "IQ", 0, &["Iraqi forces => Military Forces of Iraq [1 IQ]"]);
+    let retro = ActorLexicon::builtin().unwrap().with_period_style(PeriodStyle::Retrospective);
+    assert_eq!(render(&retro, text, &ctx("IQ", 2016)), ["Iraqi forces => Military Forces of Iraq (2014-2018) [1 IQ]"]);
+    assert_eq!(render(&retro, text, &ctx("IQ", 2024)), ["Iraqi forces => Military Forces of Iraq (2022-) [1 IQ]"]);
+    // A change of government that year: the later period wins.
+    check("Nigerian police", "NG", 2015, &["Nigerian police => Police Forces of Nigeria (2015-) [1 NG]"]);
+}
+
+#[test]
+fn missions_and_contingents() {
+    let cases: &[(&str, &str, i16, &[&str])] = &[
+        (
+            "Ugandan troops repulsed the raid.",
+            "SO",
+            2016,
+            &["Ugandan troops => AMISOM: African Union Mission in Somalia (2007-) (Uganda) [8 -]"],
+        ),
+        (
+            "An IED hit an AMISOM-KDF convoy.",
+            "SO",
+            2016,
+            &["AMISOM-KDF convoy => AMISOM: African Union Mission in Somalia (2007-) (Kenya) [8 -]"],
+        ),
+        (
+            "KDF troops shelled the camp.",
+            "SO",
+            2016,
+            &["KDF troops => AMISOM: African Union Mission in Somalia (2007-) (Kenya) [8 -]"],
+        ),
+        ("KDF troops patrolled Lamu.", "KE", 2016, &["KDF troops => Military Forces of Kenya (2013-) [1 KE]"]),
+        (
+            "Peacekeepers returned fire.",
+            "SS",
+            2016,
+            &["Peacekeepers => UNMISS: United Nations Mission in the Republic of South Sudan (2011-) [8 -]"],
+        ),
+        ("Peacekeepers returned fire.", "NG", 2016, &[]),
+        (
+            "Burundian peacekeepers were accused.",
+            "CF",
+            2016,
+            &[
+                "Burundian peacekeepers => MINUSCA: United Nations Multidimensional Integrated Stabilization Mission in the Central African Republic (2014-) [8 -]",
+            ],
+        ),
+        (
+            "Kenyan air forces struck the camp.",
+            "SO",
+            2016,
+            &["Kenyan air forces => AMISOM: African Union Mission in Somalia (2007-) (Kenya) [8 -]"],
+        ),
+        (
+            "UNAMID said the camp was calm.",
+            "SD",
+            2016,
+            &["UNAMID => UNAMID: United Nations/African Union Hybrid Operation in Darfur [8 -]"],
+        ),
+    ];
+    for (text, country, year, expect) in cases {
+        check(text, country, *year, expect);
+    }
+}
+
+#[test]
+fn groups_by_year_and_country() {
+    let text = "Boko Haram fighters attacked the village.";
+    check(
+        text,
+        "NG",
+        2013,
+        &["Boko Haram fighters => Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad [2 NG]"],
+    );
+    check(text, "NG", 2016, &["Boko Haram fighters => Boko Haram - Wilayat Gharb Ifriqiyyah [2 NG]"]);
+    check(
+        text,
+        "CM",
+        2019,
+        &["Boko Haram fighters => Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad [2 NG]"],
+    );
+    check("ISWAP claimed the attack.", "NG", 2019, &["ISWAP => Islamic State West Africa Province [2 NG]"]);
+    let is = "Islamic State militants seized the road.";
+    check(is, "IQ", 2016, &["Islamic State militants => Islamic State (Iraq) [2 IQ]"]);
+    check(is, "SY", 2016, &["Islamic State militants => Islamic State (Syria) [2 SY]"]);
+    check(is, "EG", 2016, &["Islamic State militants => State of Sinai [3 EG]"]);
+    check(is, "FR", 2016, &["Islamic State militants => Islamic State [2 -]"]);
+    let coalition = "Coalition airstrikes hit the convoy.";
+    check(coalition, "IQ", 2016, &["Coalition airstrikes => Global Coalition Against Daesh [8 -]"]);
+    check(coalition, "YE", 2016, &["Coalition airstrikes => Operation Restoring Hope [8 SA]"]);
+    check(coalition, "KE", 2016, &[]);
+    check(
+        "The Saudi-led coalition bombed Saada.",
+        "YE",
+        2017,
+        &["Saudi-led coalition => Operation Restoring Hope [8 SA]"],
+    );
+    check(
+        "An Iraqi-led coalition pushed on.",
+        "IQ",
+        2016,
+        &["Iraqi-led coalition => Military Forces of Iraq (2014-) [1 IQ]"],
+    );
+    check(
+        "The US-led coalition bombed Raqqa.",
+        "SY",
+        2017,
+        &["US-led coalition => Global Coalition Against Daesh [8 -]"],
+    );
+    check(
+        "Houthi fighters shelled Taiz.",
+        "YE",
+        2016,
+        &["Houthi fighters => Military Forces of Yemen (2015-2017) Houthi-Saleh [1 YE]"],
+    );
+    check("Taliban fighters overran the district.", "AF", 2016, &["Taliban fighters => Taliban [2 AF]"]);
+    check(
+        "Taliban fighters attacked a checkpoint in Swat.",
+        "PK",
+        2016,
+        &["Taliban fighters => TTP: Tehreek-i-Taliban Pakistan [2 PK]"],
+    );
+}
+
+#[test]
+fn aliases_match_with_case_rules_and_spelling_variants() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("IS fighters held the bridge. This is new.", "IQ", &["IS fighters => Islamic State (Iraq) [2 IQ]"]),
+        ("Isis fighters held the bridge.", "IQ", &["Isis fighters => Islamic State (Iraq) [2 IQ]"]),
+        ("Is it true that isis left?", "IQ", &[]),
+        (
+            "Al Shabaab and al-Shabab and Shabaab.",
+            "SO",
+            &["Al Shabaab => Al Shabaab [2 SO]", "al-Shabab => Al Shabaab [2 SO]", "Shabaab => Al Shabaab [2 SO]"],
+        ),
+        (
+            "The Lord’s Resistance Army and the Lords Resistance Army.",
+            "CF",
+            &[
+                "Lord’s Resistance Army => LRA: Lord's Resistance Army [2 UG]",
+                "Lords Resistance Army => LRA: Lord's Resistance Army [2 UG]",
+            ],
+        ),
+        ("Ex-Séléka fighters looted the market.", "CF", &["Ex-Séléka fighters => Ex-Séléka Militia [3 CF]"]),
+        (
+            "Let the islamic state wait; the Islamic State did not.",
+            "SY",
+            &["Islamic State => Islamic State (Syria) [2 SY]"],
+        ),
+        (
+            "Sudanese SAF units shelled the hills; SAF denied it.",
+            "SD",
+            &[
+                "Sudanese SAF units => Military Forces of Sudan (1989-) [1 SD]",
+                "SAF => Military Forces of Sudan (1989-) [1 SD]",
+            ],
+        ),
+        ("SAF denied it.", "SG", &[]),
+        ("ISIS-held areas.", "IQ", &["ISIS => Islamic State (Iraq) [2 IQ]"]),
+    ];
+    for (text, country, expect) in cases {
+        check(text, country, 2016, expect);
+    }
+}
+
+#[test]
+fn identity_militias_and_collectives() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "Murle youths raided cattle camps in Pibor.",
+            "SS",
+            &["Murle youths => Murle Ethnic Militia (South Sudan) [4 SS]"],
+        ),
+        (
+            "Oromo protesters blocked the road.",
+            "ET",
+            &["Oromo protesters => Protesters (Ethiopia) [6 ET]", "Oromo => Oromo Ethnic Group (Ethiopia) [4 ET]"],
+        ),
+        (
+            "Fulani herdsmen attacked farmers.",
+            "ML",
+            &["Fulani herdsmen => Fulani Ethnic Militia (Mali) [4 ML]", "farmers => Civilians (Mali) [7 ML]"],
+        ),
+        (
+            "Fulani herdsmen attacked farmers.",
+            "NG",
+            &["Fulani herdsmen => Fulani Ethnic Militia (Nigeria) [4 NG]", "farmers => Civilians (Nigeria) [7 NG]"],
+        ),
+        ("Suspected herdsmen burned houses.", "NG", &["Suspected herdsmen => Fulani Ethnic Militia (Nigeria) [4 NG]"]),
+        ("Suspected herdsmen burned houses.", "KE", &[]),
+        (
+            "Gunmen from Dhulbahante shot a driver.",
+            "SO",
+            &["Gunmen from Dhulbahante => Dhulbahante Clan Militia (Somalia) [4 SO]"],
+        ),
+        ("Clan militias exchanged fire.", "SO", &["Clan militias => Unidentified Clan Militia (Somalia) [4 SO]"]),
+        (
+            "Unknown gunmen killed two civilians.",
+            "BI",
+            &["Unknown gunmen => Unidentified Armed Group (Burundi) [3 BI]", "civilians => Civilians (Burundi) [7 BI]"],
+        ),
+        ("Kenyan protesters marched on the border post.", "UG", &["Kenyan protesters => Protesters (Kenya) [6 KE]"]),
+        (
+            "Rioters torched the office and looters followed.",
+            "ZA",
+            &["Rioters => Rioters (South Africa) [5 ZA]", "looters => Rioters (South Africa) [5 ZA]"],
+        ),
+        ("The international community condemned it.", "ZA", &[]),
+        ("Misratan forces advanced.", "LY", &["Misratan forces => Misratah Communal Militia (Libya) [4 LY]"]),
+        ("Protesters gathered.", "", &["Protesters => Protesters [6 -]"]),
+        (
+            "Zanu PF activists beat an MDC-T activist.",
+            "ZW",
+            &[
+                "Zanu PF activists => ZANU-PF: Zimbabwe African National Union-Patriotic Front [3 ZW]",
+                "MDC-T => MDC-T: Movement for Democratic Change (Tsvangirai Faction) [3 ZW]",
+                "activist => activist {activist}",
+            ],
+        ),
+    ];
+    for (text, country, expect) in cases {
+        check(text, country, 2016, expect);
+    }
+}
+
+#[test]
+fn back_references_name_the_one_armed_group() {
+    check(
+        "Boko Haram attacked Dikwa. The militants burned the market.",
+        "NG",
+        2016,
+        &[
+            "Boko Haram => Boko Haram - Wilayat Gharb Ifriqiyyah [2 NG]",
+            "militants => Boko Haram - Wilayat Gharb Ifriqiyyah [2 NG]",
+        ],
+    );
+    check(
+        "Al Shabaab and ISIS clashed. The militants withdrew.",
+        "SO",
+        2016,
+        &["Al Shabaab => Al Shabaab [2 SO]", "ISIS => Islamic State (Somalia) [2 SO]"],
+    );
+    check(
+        "The militants withdrew after a gunfight.",
+        "SO",
+        2016,
+        &["militants => Unidentified Armed Group (Somalia) [2 SO]"],
+    );
+    check("The militant group claimed the attack.", "SO", 2016, &[]);
+    check(
+        "Boko Haram attacked Dikwa. The militant group later withdrew.",
+        "NG",
+        2016,
+        &[
+            "Boko Haram => Boko Haram - Wilayat Gharb Ifriqiyyah [2 NG]",
+            "The militant group => Boko Haram - Wilayat Gharb Ifriqiyyah [2 NG]",
+        ],
+    );
+    // Without "the", a militant group is some group, not a back-reference; "militant" qualifies "group".
+    check("A militant group claimed it.", "SO", 2016, &[]);
+    check("A militant was killed.", "SO", 2016, &["militant => Unidentified Armed Group (Somalia) [2 SO]"]);
+    // "Islamist militants" look for a political militia first, "the militants" for a rebel group.
+    check(
+        "Hezbollah and the Badr Organization fought; Islamist militants and the militants withdrew.",
+        "LB",
+        2016,
+        &[
+            "Hezbollah => Hezbollah [2 LB]",
+            "Badr Organization => Badr Organization [3 IQ]",
+            "Islamist militants => Badr Organization [3 IQ]",
+            "militants => Hezbollah [2 LB]",
+        ],
+    );
+}
+
+#[test]
+fn people_by_title_and_role() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "Iraqi Ministry of Defense spokesman Brig. Gen. Tahsin Ibrahim told reporters",
+            "IQ",
+            &[
+                "Iraqi Ministry of Defense spokesman Brig. Gen. Tahsin Ibrahim => Tahsin Ibrahim {Ministry of Defense spokesman, Brigadier General}",
+                "reporters => Journalists (Iraq) [7 IQ]",
+            ],
+        ),
+        (
+            "Prime Minister Haider al-Abadi’s claims",
+            "IQ",
+            &["Prime Minister Haider al-Abadi => Haider al-Abadi {Prime Minister}"],
+        ),
+        ("a defense spokesman said", "IQ", &["defense spokesman => defense spokesman {defense spokesman}"]),
+        ("witnesses said", "IQ", &["witnesses => witnesses {witnesses}"]),
+        ("Major roads were closed and Major Ahmed Ali was hurt.", "IQ", &["Major Ahmed Ali => Ahmed Ali {Major}"]),
+        (
+            "President Muhammadu Buhari on Monday ordered",
+            "NG",
+            &["President Muhammadu Buhari => Muhammadu Buhari {President}"],
+        ),
+        ("a police spokesman, Ahmed Ali, said", "KE", &["police spokesman => police spokesman {police spokesman}"]),
+        (
+            "Islamic State leader Abu Bakr al-Baghdadi",
+            "IQ",
+            &["Islamic State leader Abu Bakr al-Baghdadi => Abu Bakr al-Baghdadi {Islamic State leader}"],
+        ),
+    ];
+    for (text, country, expect) in cases {
+        check(text, country, 2016, expect);
+    }
+    let hits = LEX.recognize("a police spokesman said", TextRange::full("a police spokesman said"), &ctx("KE", 2016));
+    assert_eq!((hits[0].inter, hits[0].country.as_deref()), (Inter::StateForces, Some("KE")));
+    let hits = LEX.recognize("witnesses said", TextRange::full("witnesses said"), &ctx("KE", 2016));
+    assert_eq!(hits[0].inter, Inter::Civilians);
+}
+
+#[test]
+fn ranges_are_absolute_sorted_and_match_the_text() {
+    let text = "HEADLINE. Kenyan police and Al Shabaab fighters clashed; witnesses said Oromo protesters fled.";
+    let region = TextRange::new(10, text.len());
+    let hits = LEX.recognize(text, region, &ctx("KE", 2016));
+    assert!(!hits.is_empty());
+    for w in hits.windows(2) {
+        let (a, b) = (w[0].range, w[1].range);
+        assert!(a.start() <= b.start());
+        assert!(a.end() <= b.start() || a.contains_range(b), "{a:?} and {b:?} overlap");
+    }
+    for h in &hits {
+        assert!(region.contains_range(h.range));
+        assert!(!text[h.range].is_empty());
+    }
+    assert_eq!(&text[hits[0].range], "Kenyan police");
+}
+
+#[test]
+fn never_panics_on_odd_text() {
+    // A deterministic soup of word pieces, punctuation and multi-byte characters.
+    let pieces = [
+        "ISIS",
+        " ",
+        "-",
+        "’s",
+        "Séléka",
+        "9th",
+        " Division",
+        "the militants",
+        "Gen.",
+        " al-",
+        "Kenyan",
+        "forces",
+        "\n",
+        "é",
+        "日本",
+        "Boko",
+        " Haram",
+        "police",
+        ",",
+        "spokesman",
+        "'",
+        "Major",
+        "Fulani",
+        " herdsmen",
+        "AMISOM",
+        "/",
+        "KDF",
+        "  ",
+        "military",
+    ];
+    let mut seed: u64 = 0x5eed;
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..40 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        for c in ["SO", "", "NG"] {
+            for h in LEX.recognize(&text, TextRange::full(&text), &ctx(c, 2016)) {
+                assert!(h.range.is_valid_for(&text));
+            }
+        }
+    }
+}
+
+#[test]
+fn helpers_name_states_collectives_and_countries() {
+    assert_eq!(LEX.state_actor(Branch::Police, "KE", Some(2016)).as_deref(), Some("Police Forces of Kenya (2013-)"));
+    assert_eq!(
+        LEX.state_actor(Branch::Military, "US", Some(2018)).as_deref(),
+        Some("Military Forces of the United States (2017-)")
+    );
+    assert_eq!(LEX.state_actor(Branch::Government, "XX", None), None);
+    assert_eq!(LEX.collective("Civilians", Some("SO")), "Civilians (Somalia)");
+    assert_eq!(LEX.collective("Civilians", None), "Civilians");
+    assert_eq!(LEX.country_code("Democratic Republic of Congo"), Some("CD"));
+    assert_eq!(LEX.country_code("drc"), Some("CD"));
+    assert_eq!(LEX.country_code("Somaliland"), Some("SO"));
+    assert_eq!(LEX.country_name("CI"), Some("Ivory Coast"));
+}
+
+#[test]
+fn builtin_lexicon_covers_the_regions() {
+    let s = LEX.stats();
+    assert!(s.countries >= 90 && s.groups >= 250 && s.ethnic >= 150 && s.forces >= 200, "{s:?}");
+    assert!(s.patterns > s.groups, "{s:?}");
+    for code in [
+        "NG", "SO", "SS", "SD", "CD", "BI", "LY", "EG", "KE", "ET", "ML", "CF", "CM", "DZ", "TN", "ZA", "UG", "ZW",
+        "MZ",
+    ] {
+        assert!(
+            LEX.state_actor(Branch::Military, code, Some(2016)).is_some_and(|n| n.ends_with('-') || n.ends_with(")"))
+        );
+    }
+}
+
+#[test]
+fn user_files_extend_and_take_precedence() {
+    let user = "name\tinter\tcountry\tfrom\tto\twhere\taliases\tcontingents\n\
+                Lakeside Defence Brigade\t3\tKE\t\t\t\tLakeside Brigade|the Brigade\t\n\
+                Islamic State (Kenya)\t2\tKE\t\t\tKE\tISIS\t\n";
+    let lex = ActorLexicon::builtin().unwrap().with_text("user.tsv", user).unwrap();
+    assert_eq!(
+        render(&lex, "The Lakeside Brigade and ISIS fought.", &ctx("KE", 2016)),
+        ["Lakeside Brigade => Lakeside Defence Brigade [3 KE]", "ISIS => Islamic State (Kenya) [2 KE]",]
+    );
+    let forces = "alias\tbranch\tunit\tcountries\tneeds\nrangers\tpolice\tRangers\t\t\n";
+    let lex = lex.with_text("forces.tsv", forces).unwrap();
+    assert_eq!(
+        render(&lex, "Rangers shot a poacher.", &ctx("KE", 2016)),
+        ["Rangers => Police Forces of Kenya (2013-) Rangers [1 KE]",]
+    );
+}
+
+#[test]
+fn with_file_reads_a_file_and_names_it_in_errors() {
+    let dir = std::env::temp_dir().join(format!("sitrep-actors-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mine.tsv");
+    std::fs::write(&path, "alias\tlabel\tinter\tjoins\nposse\tVigilante Militia\t4\t\n").unwrap();
+    let lex = ActorLexicon::builtin().unwrap().with_file(&path).unwrap();
+    assert_eq!(render(&lex, "A posse chased them.", &ctx("KE", 2016)), ["posse => Vigilante Militia (Kenya) [4 KE]"]);
+    std::fs::write(&path, "alias\tlabel\tinter\tjoins\nposse\tVigilante Militia\t9\t\n").unwrap();
+    let err = ActorLexicon::builtin().unwrap().with_file(&path).unwrap_err();
+    assert_eq!(err.to_string(), format!("{}:2: field `inter`: expected 1-8, got 9", path.display()));
+    let missing = ActorLexicon::builtin().unwrap().with_file(&dir.join("absent.tsv")).unwrap_err();
+    assert!(missing.to_string().contains("absent.tsv: cannot read"), "{missing}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn errors_name_file_line_and_field() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "name\tinter\tcountry\tfrom\tto\twhere\taliases\tcontingents\n# a comment\nX\t9\t\t\t\t\txx\t\n",
+            "lexicons/actors/groups.tsv:3: field `inter`: expected 1-8, got 9",
+        ),
+        (
+            "name\tinter\tcountry\tfrom\tto\twhere\taliases\tcontingents\nX\t2\tZZ\t\t\t\txx\t\n",
+            "lexicons/actors/groups.tsv:2: field `country`: unknown country code ZZ",
+        ),
+        (
+            "name\tinter\tcountry\tfrom\tto\twhere\taliases\tcontingents\nX\t2\t\t2016\t2015\t\txx\t\n",
+            "lexicons/actors/groups.tsv:2: field `to`: ends (2015) before it starts (2016)",
+        ),
+        (
+            "name\tinter\tcountry\tfrom\tto\twhere\taliases\tcontingents\nX\t2\t\t\t\t\txx||yy\t\n",
+            "lexicons/actors/groups.tsv:2: field `aliases`: empty entry in `|`-separated list \"xx||yy\"",
+        ),
+        (
+            "name\tinter\tcountry\tfrom\tto\twhere\taliases\tcontingents\nX\t2\t\t\t\t\t-xx\t\n",
+            "lexicons/actors/groups.tsv:2: field `aliases`: alias \"-xx\" must start with a letter or digit and be 2+ bytes",
+        ),
+        (
+            "alias\tbranch\tunit\tcountries\tneeds\ntroopers\tnavy\t\t\t\n",
+            "lexicons/actors/groups.tsv:2: field `branch`: expected military, police or government, got navy",
+        ),
+        (
+            "alias\tlabel\tinter\tjoins\nmob\tRioters\t5\tmember|crowd\n",
+            "lexicons/actors/groups.tsv:2: field `joins`: expected member, ethnic, nationality, only, the or noun, got crowd",
+        ),
+        (
+            "code\tfrom\tto\nKE\t2013\t\textra\n",
+            "lexicons/actors/groups.tsv:2: 4 fields, but the regimes table has 3 (code, from, to)",
+        ),
+    ];
+    for (text, expect) in cases {
+        let err = ActorLexicon::builtin().unwrap().with_text("lexicons/actors/groups.tsv", text).unwrap_err();
+        assert_eq!(err.to_string(), *expect);
+    }
+    let err = ActorLexicon::builtin().unwrap().with_text("x.tsv", "alias\tname\n").unwrap_err();
+    assert!(err.to_string().starts_with("x.tsv:1: the first row must be a header"), "{err}");
+    assert_eq!(err.line(), Some(1));
+    assert_eq!(err.file(), "x.tsv");
+}
+
+#[test]
+fn spelling_variants() {
+    let v = compile::variants("Lord's Resistance Army");
+    for want in ["Lord's Resistance Army", "Lord’s Resistance Army", "Lords Resistance Army", "Lord's Resistance-Army"]
+    {
+        assert!(v.iter().any(|x| x == want), "{want} missing from {v:?}");
+    }
+    assert_eq!(compile::variants("ISIS"), ["ISIS"]);
+}

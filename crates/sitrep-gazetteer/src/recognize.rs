@@ -1,0 +1,905 @@
+//! Recognition: finding place names in text.
+//!
+//! Words are found and folded once ([`crate::normalize`]); from every word that
+//! can start a name (capitalised, Arabic script, or a lowercase Arabic article
+//! before a capitalised word) the key index of each layer is walked word by
+//! word, and the longest run that is a key wins (leftmost-longest). Context
+//! rules then drop or tag what is not a place: common words, people ("President
+//! Jackson", "Denzel Washington"), organisations ("Mosul University"),
+//! abbreviations out of place, and demonyms. Names the gazetteer lacks are
+//! taken from their introductions ("the village of Gogjali", "the al Khames
+//! bridge") as sub-places.
+
+use fst::raw::{Fst, Node, Output};
+use sitrep_text::TextRange;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::artifact::{FLAG_ACRONYM, FLAG_COMMON_WORD, PostingKind};
+use crate::context::{Cats, ContextWords, is_given_name};
+use crate::normalize::{self, MAX_WORDS};
+use crate::{Gazetteer, GeoHints};
+
+/// A candidate entry: (layer, entry index, how the key names it).
+pub(crate) type Cand = (u8, u32, PostingKind);
+
+const CAP: u8 = 1;
+const ALLCAPS: u8 = 2;
+const ARABIC: u8 = 4;
+const DIGIT: u8 = 8;
+const SENT_START: u8 = 16;
+
+/// A word of the text.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Word {
+    pub start: u32,
+    pub end: u32,
+    pub flags: u8,
+    pub line: u32,
+}
+
+/// The words of a text with their folded forms (computed on demand).
+pub(crate) struct Words<'t> {
+    pub text: &'t str,
+    pub words: Vec<Word>,
+    folded: String,
+    fold_at: Vec<(u32, u32)>,
+    /// Per line: true when the line is in headline case.
+    pub title_case: Vec<bool>,
+}
+
+impl<'t> Words<'t> {
+    pub fn new(text: &'t str, region: TextRange) -> Words<'t> {
+        let slice = &text[region];
+        let base = region.start();
+        let mut words = Vec::new();
+        let mut line = 0u32;
+        let mut prev_end = 0usize;
+        let mut line_caps: Vec<(u32, u32)> = vec![(0, 0)];
+        let mut sentence_start = true;
+        for (s, e) in normalize::words(slice) {
+            let gap = &slice[prev_end..s];
+            for c in gap.chars() {
+                match c {
+                    '\n' => {
+                        line += 1;
+                        line_caps.push((0, 0));
+                        sentence_start = true;
+                    }
+                    '.' | '!' | '?' | ':' | ';' | '•' | '|' => sentence_start = true,
+                    _ => {}
+                }
+            }
+            let w = &slice[s..e];
+            let first = w.chars().next().unwrap_or(' ');
+            let mut flags = 0u8;
+            if first.is_uppercase() {
+                flags |= CAP;
+                if w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && w.len() > 1 {
+                    flags |= ALLCAPS;
+                }
+            } else if ('\u{0600}'..='\u{06FF}').contains(&first) {
+                flags |= ARABIC;
+            } else if first.is_ascii_digit() {
+                flags |= DIGIT;
+            }
+            if sentence_start {
+                flags |= SENT_START;
+            }
+            sentence_start = false;
+            if e - s >= 4 && first.is_alphabetic() {
+                let lc = line_caps.last_mut().expect("one line at least");
+                lc.0 += 1;
+                if flags & CAP != 0 {
+                    lc.1 += 1;
+                }
+            }
+            words.push(Word { start: (base + s) as u32, end: (base + e) as u32, flags, line });
+            prev_end = e;
+        }
+        let title_case = line_caps.iter().map(|&(n, caps)| n >= 3 && caps * 10 >= n * 7).collect();
+        let mut folded = String::with_capacity(slice.len());
+        let mut fold_at = Vec::with_capacity(words.len());
+        for w in &words {
+            let start = folded.len();
+            normalize::fold_word(&text[w.start as usize..w.end as usize], &mut folded);
+            fold_at.push((start as u32, folded.len() as u32));
+        }
+        Words { text, words, folded, fold_at, title_case }
+    }
+
+    /// The folded form of word `i`.
+    #[inline]
+    pub fn fold(&self, i: usize) -> &str {
+        let (s, e) = self.fold_at[i];
+        &self.folded[s as usize..e as usize]
+    }
+
+    pub fn is_cap(&self, i: usize) -> bool {
+        self.words[i].flags & CAP != 0
+    }
+
+    pub fn in_title_case(&self, i: usize) -> bool {
+        self.title_case.get(self.words[i].line as usize).copied().unwrap_or(false)
+    }
+
+    /// The text between words `a` and `a + 1`.
+    pub fn gap(&self, a: usize) -> &'t str {
+        &self.text[self.words[a].end as usize..self.words[a + 1].start as usize]
+    }
+
+    /// True when words `a` and `a + 1` can be parts of one name.
+    fn joins(&self, a: usize) -> bool {
+        match self.gap(a) {
+            " " | "-" | "‑" => true,
+            "." | ". " => {
+                let w = self.words[a];
+                w.end - w.start <= 3 && w.flags & CAP != 0
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What a recognised name is, before resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Place,
+    Demonym,
+    Embedded,
+    SubPlace,
+    Metonym,
+}
+
+/// A recognised name with its candidate entries.
+#[derive(Clone, Debug)]
+pub(crate) struct Mention {
+    pub range: TextRange,
+    pub first: usize,
+    pub n: usize,
+    /// The key looked up (exact, or loose when `loose`).
+    pub key: String,
+    /// Candidates: (layer, entry, posting kind).
+    pub cands: Vec<Cand>,
+    pub loose: bool,
+    pub role: Role,
+    /// Region cue after the name: 1 = "province/state…", 2 = "county/district…".
+    pub admin_cue: u8,
+    /// Settlement cue before the name ("the city of", "the village of").
+    pub settlement_cue: bool,
+    /// "near"/"west of"/"30 km south of".
+    pub near: Option<(Option<f64>, Option<f64>, TextRange)>,
+    /// Index of a mention right after ", " (for "Kirkuk, Iraq").
+    pub comma_next: Option<usize>,
+    pub in_title: bool,
+    pub in_dateline: bool,
+    /// A preposition of place before the name ("in", "near").
+    pub locative: bool,
+    /// A country, continent, curated region, a city of a million, or a user's place.
+    pub strong: bool,
+    /// Weak evidence: kept only when it resolves near the report's other places.
+    pub weak: bool,
+}
+
+/// Walks `bytes` from `node`.
+#[inline]
+fn step<'f>(fst: &'f Fst<Vec<u8>>, mut node: Node<'f>, mut out: Output, bytes: &[u8]) -> Option<(Node<'f>, Output)> {
+    for &b in bytes {
+        let i = node.find_input(b)?;
+        let t = node.transition(i);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+    }
+    Some((node, out))
+}
+
+/// Can word `i` start a name?
+fn can_start(w: &Words<'_>, i: usize) -> bool {
+    let f = w.words[i].flags;
+    if f & (CAP | ARABIC) != 0 {
+        return true;
+    }
+    if f & DIGIT != 0 {
+        return false;
+    }
+    // A lowercase Arabic article before a capitalised word ("al Intisar", "ar-Raqqa").
+    if i + 1 < w.words.len() && w.joins(i) && w.is_cap(i + 1) {
+        let text = &w.text[w.words[i].start as usize..w.words[i].end as usize];
+        return matches!(text, "al" | "el" | "ad" | "ar" | "as" | "at" | "an" | "ash" | "az" | "adh" | "ath");
+    }
+    false
+}
+
+/// The longest key in `fst` starting at word `i`: (words, value).
+/// What walking one first word from the root gives: the value when the word
+/// alone is a key, and the state after "word " when longer keys follow.
+#[derive(Clone, Copy)]
+struct FirstStep {
+    alone: Option<u64>,
+    then: Option<(fst::raw::CompiledAddr, Output)>,
+}
+
+/// Per-document cache of [`FirstStep`]s by folded word (a word repeats: "Mosul", "The").
+type FirstCache<'w> = HashMap<&'w str, FirstStep, crate::context::FnvBuild>;
+
+/// The longest key in `fst` starting at word `i`: (words, value).
+fn longest<'w>(fst: &Fst<Vec<u8>>, w: &'w Words<'_>, i: usize, cache: &mut FirstCache<'w>) -> Option<(usize, u64)> {
+    let n = w.words.len();
+    let first = w.fold(i);
+    if first.is_empty() {
+        return None;
+    }
+    let next = if i + 1 < n && w.joins(i) { w.fold(i + 1) } else { "" };
+    let article = normalize::continued_form(first, next) != first || normalize::last_form(first) != first;
+    let cap = w.words[i].flags & (CAP | ARABIC) != 0;
+    let step0 = if article {
+        None
+    } else if let Some(s) = cache.get(first) {
+        Some(*s)
+    } else {
+        let root = fst.root();
+        let s = match step(fst, root, Output::zero(), first.as_bytes()) {
+            Some((nd, o)) => FirstStep {
+                alone: nd.is_final().then(|| o.cat(nd.final_output()).value()),
+                then: step(fst, nd, o, b" ").map(|(nd2, o2)| (nd2.addr(), o2)),
+            },
+            None => FirstStep { alone: None, then: None },
+        };
+        cache.insert(first, s);
+        Some(s)
+    };
+    let mut best = None;
+    let (mut node, mut out, mut j) = match step0 {
+        Some(s) => {
+            if cap && let Some(v) = s.alone {
+                best = Some((1, v));
+            }
+            match s.then {
+                Some((addr, o)) if n > i + 1 && w.joins(i) => (fst.node(addr), o, i + 1),
+                _ => return best,
+            }
+        }
+        None => (fst.root(), Output::zero(), i),
+    };
+    while j < n && j < i + MAX_WORDS {
+        if j > i && !w.joins(j - 1) {
+            break;
+        }
+        let cur = w.fold(j);
+        if cur.is_empty() {
+            break;
+        }
+        let next = if j + 1 < n && w.joins(j) { w.fold(j + 1) } else { "" };
+        let last = normalize::last_form(cur);
+        let cont = normalize::continued_form(cur, next);
+        let is_cap = w.words[j].flags & (CAP | ARABIC) != 0;
+        if last == cont {
+            // One walk serves both: the key ending here, and longer keys.
+            let Some((nd, o)) = step(fst, node, out, cont.as_bytes()) else { break };
+            if is_cap && nd.is_final() {
+                best = Some((j - i + 1, o.cat(nd.final_output()).value()));
+            }
+            match step(fst, nd, o, b" ") {
+                Some((nd2, o2)) => {
+                    node = nd2;
+                    out = o2;
+                }
+                None => break,
+            }
+        } else {
+            if is_cap
+                && let Some((nd, o)) = step(fst, node, out, last.as_bytes())
+                && nd.is_final()
+            {
+                best = Some((j - i + 1, o.cat(nd.final_output()).value()));
+            }
+            match step(fst, node, out, cont.as_bytes()).and_then(|(nd, o)| step(fst, nd, o, b" ")) {
+                Some((nd, o)) => {
+                    node = nd;
+                    out = o;
+                }
+                None => break,
+            }
+        }
+        j += 1;
+    }
+    best
+}
+
+/// The key of words `i..i+n` (as the index has it).
+fn key_of(w: &Words<'_>, i: usize, n: usize) -> String {
+    let folded: Vec<String> = (i..i + n).map(|j| w.fold(j).to_owned()).collect();
+    normalize::join(&folded)
+}
+
+pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) -> (Words<'t>, Vec<Mention>) {
+    let region = if hints.region.is_valid_for(text) { hints.region } else { TextRange::full(text) };
+    let w = Words::new(text, region);
+    let ctx = ContextWords::shipped();
+    let n = w.words.len();
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut people: HashSet<String> = HashSet::new();
+    let mut caches: Vec<FirstCache<'_>> = gaz.layers.iter().map(|_| FirstCache::default()).collect();
+    let mut i = 0;
+    while i < n {
+        if !can_start(&w, i) {
+            i += 1;
+            continue;
+        }
+        // Leftmost-longest over all layers.
+        let mut found: Vec<(usize, u64)> = Vec::with_capacity(gaz.layers.len()); // per layer: (words, value)
+        for (li, layer) in gaz.layers.iter().enumerate() {
+            found.push(longest(layer.data.exact.as_fst(), &w, i, &mut caches[li]).unwrap_or((0, 0)));
+        }
+        let len = found.iter().map(|f| f.0).max().unwrap_or(0);
+        if len == 0 {
+            i += 1;
+            continue;
+        }
+        // Gather candidates of that key from every layer.
+        let key = key_of(&w, i, len);
+        let mut cands = Vec::new();
+        let mut key_flags = 0;
+        for (li, layer) in gaz.layers.iter().enumerate() {
+            let value = if found[li].0 == len { Some(found[li].1) } else { layer.data.exact.get(key.as_bytes()) };
+            if let Some(v) = value {
+                let (it, flags) = layer.data.postings_of(v);
+                key_flags |= flags;
+                cands.extend(it.map(|(e, k)| (li as u8, e, k)));
+            }
+        }
+        let range = TextRange::new(w.words[i].start as usize, w.words[i + len - 1].end as usize);
+        let mut m = Mention {
+            range,
+            first: i,
+            n: len,
+            key,
+            cands,
+            loose: false,
+            role: Role::Place,
+            admin_cue: 0,
+            settlement_cue: false,
+            near: None,
+            comma_next: None,
+            in_title: hints.title.is_some_and(|t| t.contains_range(range)),
+            in_dateline: hints.dateline.is_some_and(|d| d.contains_range(range)),
+            locative: false,
+            strong: false,
+            weak: false,
+        };
+        if accept(gaz, &w, ctx, &mut m, key_flags, &mentions, &mut people) {
+            i += len;
+            mentions.push(m);
+        } else {
+            i += 1;
+        }
+    }
+    // Names seen as people's ("Tom Kelly") are people's elsewhere too ("Kelly said").
+    mentions.retain(|m| m.n != 1 || !people.contains(&m.key) || m.strong || m.locative);
+    add_streets(&w, ctx, &mut mentions);
+    add_sub_places(gaz, &w, ctx, &mut mentions);
+    add_loose_after_locatives(gaz, &w, ctx, &mut mentions);
+    mentions.sort_by_key(|m| m.range);
+    (w, mentions)
+}
+
+/// "Kirkuk, Iraq": links each mention to the one right after its comma.
+pub(crate) fn link_commas(w: &Words<'_>, mentions: &mut [Mention]) {
+    for k in 0..mentions.len() {
+        mentions[k].comma_next = None;
+        if k + 1 < mentions.len() {
+            let (a, b) = (&mentions[k], &mentions[k + 1]);
+            if a.first + a.n == b.first && w.gap(a.first + a.n - 1).trim() == "," {
+                mentions[k].comma_next = Some(k + 1);
+            }
+        }
+    }
+}
+
+fn is_major(gaz: &Gazetteer, c: (u8, u32, PostingKind)) -> bool {
+    let d = &gaz.layers[c.0 as usize].data;
+    let e = &d.entries[c.1 as usize];
+    let f = d.str(e.fcode).unwrap_or("");
+    matches!(f, "PCLI" | "PCLD" | "CONT" | "ADM1" | "PPLC") || e.population >= 100_000 || gaz.layers[c.0 as usize].user
+}
+
+/// Applies the context rules to a candidate; false drops it. Names found to
+/// be people's ("Tom Kelly") are added to `people`.
+#[allow(clippy::too_many_arguments)]
+fn accept(
+    gaz: &Gazetteer,
+    w: &Words<'_>,
+    ctx: &ContextWords,
+    m: &mut Mention,
+    flags: u64,
+    prev: &[Mention],
+    people: &mut HashSet<String>,
+) -> bool {
+    let i = m.first;
+    let last = i + m.n - 1;
+    let n = w.words.len();
+    let title_case = w.in_title_case(i) || m.in_title;
+    let text = w.text;
+    let mtext = &text[m.range];
+    let sent_start = w.words[i].flags & SENT_START != 0;
+    let prev_word = if i > 0 && w.joins(i - 1) { Some(i - 1) } else { None };
+    let prev_fold = if i > 0 { w.fold(i - 1) } else { "" };
+    let prev_cats = ctx.get(prev_fold);
+    let next_word = if last + 1 < n && w.joins(last) { Some(last + 1) } else { None };
+    let next_fold = if last + 1 < n { w.fold(last + 1) } else { "" };
+    let next_cats = ctx.get(next_fold);
+    let after_comma_of_place = i > 0 && w.gap(i - 1).trim() == "," && prev.last().is_some_and(|p| p.first + p.n == i);
+    let before_comma = last + 1 < n && w.gap(last).trim_end() == ",";
+    let locative = i > 0 && prev_cats.has(Cats::LOCATIVE) && !w.is_cap(i - 1) && w.gap(i - 1) == " ";
+    m.locative = locative;
+    let own = if m.n == 1 { w.fold(i).to_owned() } else { m.key.clone() };
+    let own_cats = ctx.get(&own);
+    // Weekdays, months, faiths.
+    if own_cats.has(Cats::STOP) || ctx.get(&m.key).has(Cats::STOP) {
+        return false;
+    }
+    // Titles ("Brig. Gen.", "General Motors").
+    if m.n == 1
+        && own_cats.has(Cats::TITLE)
+        && (next_word.is_some_and(|nx| w.is_cap(nx)) || text[m.range.end()..].starts_with('.'))
+    {
+        return false;
+    }
+    // A nisba ("Abu Bakr al-Baghdadi", "al-Masri"): an article joined before the name but not part of it.
+    if prev_word.is_some() && matches!(prev_fold, "al" | "el") && !w.is_cap(i - 1) {
+        return false;
+    }
+    // Abbreviations ("Calif.") right after "Town, " with their period; dotted ones ("S.C.") anywhere.
+    let dotted = mtext.contains('.') && mtext.len() > 2;
+    let has_period = text[m.range.end()..].starts_with('.') || dotted;
+    let abbrev_ok = (after_comma_of_place && has_period) || (dotted && m.n > 1);
+    m.cands.retain(|c| c.2 != PostingKind::Abbrev || abbrev_ok);
+    if m.cands.is_empty() {
+        return false;
+    }
+    // Words in capitals: acronyms ("ISIS", "NAFTA") unless the gazetteer writes the name so ("US",
+    // "UAE"), or in a dateline or a line in capitals.
+    let letters: Vec<char> = mtext.chars().filter(|c| c.is_alphabetic()).collect();
+    let all_caps = letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase());
+    if all_caps && !dotted && flags & FLAG_ACRONYM == 0 {
+        let line_caps = w.in_title_case(i) && (i == 0 || w.words[i - 1].flags & ALLCAPS != 0 || before_comma);
+        // "ATLANTA - A former…", "TORRINGTON — City Council…", "MOSUL, Iraq": a dateline.
+        let after = text[m.range.end()..].trim_start_matches(' ');
+        let dateline = m.in_dateline
+            || (sent_start
+                && (before_comma
+                    || after.starts_with(['-', '—', '–', '('])
+                    || after.starts_with('\n')
+                    || after.is_empty()));
+        if letters.len() <= 4 || !(line_caps || dateline || m.cands.iter().any(|&c| is_major(gaz, c))) {
+            return false;
+        }
+    }
+    // Demonyms ("German", "Canadian") win over towns of that name ("Canadian, Texas") unless
+    // the text uses the word as a place ("in Canadian").
+    if m.cands.iter().any(|c| c.2 == PostingKind::Demonym) && !(locative || after_comma_of_place)
+        || m.cands.iter().all(|c| c.2 == PostingKind::Demonym)
+    {
+        m.cands.retain(|c| c.2 == PostingKind::Demonym);
+        m.role = Role::Demonym;
+    } else {
+        m.cands.retain(|c| c.2 != PostingKind::Demonym);
+    }
+    let major = m.cands.iter().any(|&c| is_major(gaz, c));
+    let strong = m.cands.iter().any(|&c| is_strong(gaz, c));
+    m.strong = strong;
+    let given = m.n == 1 && is_given_name(&own) && !major;
+    let next_is_name = next_word.is_some_and(|nx| {
+        w.is_cap(nx) && w.gap(last) == " " && {
+            let c = ctx.get(w.fold(nx));
+            !c.has(Cats::ADMIN1 | Cats::ADMIN2 | Cats::FACILITY | Cats::ORG | Cats::TITLE | Cats::SPEECH)
+        }
+    });
+    if m.role == Role::Demonym {
+        m.near = None;
+        return true;
+    }
+    // People: "President Jackson", "Gen. Ibrahim".
+    if i > 0 && prev_cats.has(Cats::TITLE) && w.is_cap(i - 1) && matches!(w.gap(i - 1), " " | ". ") {
+        people.insert(m.key.clone());
+        return false;
+    }
+    // "Tom Kelly", "Denzel Washington": a given name before.
+    if let Some(p) = prev_word
+        && w.is_cap(p)
+        && w.gap(p) == " "
+        && is_given_name(prev_fold)
+        && !title_case
+        && prev.last().is_none_or(|pm| pm.first + pm.n != i)
+    {
+        people.insert(m.key.clone());
+        return false;
+    }
+    // "Paris Hilton", "Jordan Peterson": a given name, then a surname.
+    if m.n == 1 && is_given_name(&own) && !strong && next_is_name && !title_case {
+        people.insert(m.key.clone());
+        return false;
+    }
+    // Another capitalised word before: part of a longer name.
+    if let Some(p) = prev_word
+        && w.is_cap(p)
+        && !title_case
+        && w.words[p].flags & SENT_START == 0
+        && !prev_cats.has(Cats::DIRECTION | Cats::LOCATIVE)
+        && prev.last().is_none_or(|pm| pm.first + pm.n != i)
+        && !matches!(prev_fold, "the" | "of" | "and")
+        && (!major || (m.n == 1 && w.gap(p) == "-"))
+    {
+        if w.gap(p) == " " {
+            people.insert(m.key.clone());
+        }
+        return false;
+    }
+    // Common words ("Reading", "Mobile") and given names ("Paul", "Kelly") need a reason.
+    if (flags & FLAG_COMMON_WORD != 0 || given) && m.n == 1 {
+        let cue = locative || after_comma_of_place || next_cats.has(Cats::ADMIN1 | Cats::ADMIN2);
+        if !(strong || cue) || (sent_start && !strong && !locative) || (title_case && !strong) {
+            return false;
+        }
+    }
+    // Weak evidence: a single word known only by an alternate name ("Salah", "Riad") or that is a
+    // given name ("Michael"), with no cue. The resolver keeps it only near the report's other places.
+    let cue = locative || after_comma_of_place || next_cats.has(Cats::ADMIN1 | Cats::ADMIN2) || m.in_dateline;
+    if !cue && !strong && !major {
+        let alternate_only = m.cands.iter().all(|c| c.2 != PostingKind::Primary);
+        let small = m.n == 1 && m.cands.iter().all(|&c| is_small(gaz, c));
+        if alternate_only || small || (m.n == 1 && is_given_name(&own)) {
+            m.weak = true;
+        }
+    }
+    // After the name.
+    if let Some(nx) = next_word
+        && (w.is_cap(nx) || next_cats.has(Cats::ADMIN1 | Cats::ADMIN2 | Cats::FACILITY))
+    {
+        if next_cats.has(Cats::ADMIN1) {
+            m.admin_cue = 1;
+        } else if next_cats.has(Cats::ADMIN2) {
+            m.admin_cue = 2;
+        } else if next_cats.has(Cats::ORG) && w.is_cap(nx) {
+            m.role = Role::Embedded;
+        } else if next_cats.has(Cats::FACILITY | Cats::TITLE | Cats::SPEECH) {
+            // "Mosul Dam", "Kirkuk Governor …": the place, as a modifier.
+        } else if next_is_name && !title_case && !major && m.n == 1 {
+            // "Tyler Perry": a longer name.
+            return false;
+        }
+    }
+    // "Washington said", "Moscow warned": the place stands for its government.
+    if next_cats.has(Cats::SPEECH) && w.gap(last) == " " && major && m.role == Role::Place {
+        m.role = Role::Metonym;
+    }
+    // "Jones said": a person, unless the name is a known major place or has a cue.
+    if m.n == 1 && next_cats.has(Cats::SPEECH) && w.gap(last) == " " && !major && !locative {
+        people.insert(m.key.clone());
+        return false;
+    }
+    // Settlement cue: "the city of X", "the village of X".
+    if i >= 2 && prev_fold == "of" {
+        let before = w.fold(i - 2);
+        if ctx.get(before).has(Cats::SETTLEMENT) {
+            m.settlement_cue = true;
+            if matches!(before, "province" | "governorate" | "region") {
+                m.admin_cue = 1;
+            } else if before == "district" {
+                m.admin_cue = 2;
+            }
+        }
+    }
+    m.near = near_phrase(w, ctx, i);
+    true
+}
+
+/// A village or small town (a plain populated place of fewer than 20,000 people).
+fn is_small(gaz: &Gazetteer, c: Cand) -> bool {
+    let d = &gaz.layers[c.0 as usize].data;
+    let e = &d.entries[c.1 as usize];
+    matches!(d.str(e.fcode).unwrap_or(""), "PPL" | "PPLX" | "PPLL" | "PPLF" | "PPLQ" | "PPLW" | "PPLH")
+        && e.population < 20_000
+        && !gaz.layers[c.0 as usize].user
+}
+
+fn is_strong(gaz: &Gazetteer, c: Cand) -> bool {
+    let d = &gaz.layers[c.0 as usize].data;
+    let e = &d.entries[c.1 as usize];
+    let f = d.str(e.fcode).unwrap_or("");
+    let curated = e.id == 0 && e.admin1 == crate::artifact::NONE && !f.starts_with("ADM") && e.population == 0;
+    f.starts_with("PCL")
+        || f == "CONT"
+        || curated
+        || (f.starts_with("PPL") && e.population >= 1_000_000)
+        || gaz.layers[c.0 as usize].user
+}
+
+/// "30 km south of", "west of", "near", "outside", "on the outskirts of" before word `i`.
+fn near_phrase(w: &Words<'_>, ctx: &ContextWords, i: usize) -> Option<(Option<f64>, Option<f64>, TextRange)> {
+    if i == 0 {
+        return None;
+    }
+    let prev = w.fold(i - 1);
+    let start_of = |w: &Words<'_>, j: usize| w.words[j].start as usize;
+    let end = w.words[i].end as usize;
+    if matches!(prev, "near" | "outside" | "around" | "nearby") {
+        let r = TextRange::new(start_of(w, i - 1), end);
+        return Some((None, None, r));
+    }
+    if prev != "of" || i < 2 {
+        return None;
+    }
+    let rel = w.fold(i - 2);
+    if !ctx.get(rel).has(Cats::RELATION) {
+        return None;
+    }
+    let bearing = match rel {
+        "north" => Some(0.0),
+        "northeast" => Some(45.0),
+        "east" => Some(90.0),
+        "southeast" => Some(135.0),
+        "south" => Some(180.0),
+        "southwest" => Some(225.0),
+        "west" => Some(270.0),
+        "northwest" => Some(315.0),
+        _ => None,
+    };
+    let mut start = start_of(w, i - 2);
+    let mut km = None;
+    if bearing.is_some() && i >= 3 {
+        // "30 km", "30km", "20 miles", "30-kilometer"
+        let unit = w.fold(i - 3);
+        let (num, factor, first) = match unit {
+            "km" | "kilometers" | "kilometres" | "kilometer" | "kilometre" if i >= 4 => {
+                (w.fold(i - 4).parse::<f64>().ok(), 1.0, i - 4)
+            }
+            "miles" | "mile" | "mi" if i >= 4 => (w.fold(i - 4).parse::<f64>().ok(), 1.609_344, i - 4),
+            u if u.ends_with("km") => (u.trim_end_matches("km").parse::<f64>().ok(), 1.0, i - 3),
+            _ => (None, 1.0, i),
+        };
+        if let Some(v) = num
+            && v > 0.0
+            && v < 2000.0
+        {
+            km = Some(v * factor);
+            start = start_of(w, first);
+        }
+    }
+    Some((km, bearing, TextRange::new(start, end)))
+}
+
+/// Streets, roads, buildings and natural features ("Main Street", "Augusta St.",
+/// "Highway 19", "Carnegie Library", "Red River"): sub-places of the town they are in. A town name that only names the street ("Augusta" in "Augusta
+/// St.") gives way to it.
+fn add_streets(w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
+    let n = w.words.len();
+    let mut new: Vec<(usize, usize)> = Vec::new(); // (first word, last word)
+    for k in 0..n {
+        if !w.is_cap(k) {
+            continue;
+        }
+        // "Highway 19", "Route 66", "Interstate 45"
+        if k + 1 < n
+            && w.words[k + 1].flags & DIGIT != 0
+            && w.gap(k) == " "
+            && matches!(w.fold(k), "highway" | "interstate" | "route" | "hwy")
+        {
+            new.push((k, k + 1));
+            continue;
+        }
+        if k == 0 || w.gap(k - 1) != " " || !w.is_cap(k - 1) || !ctx.get(w.fold(k)).has(Cats::STREET | Cats::LANDMARK) {
+            continue;
+        }
+        let mut s = k - 1;
+        while s > 0 && k - s < 4 && w.gap(s - 1) == " " && w.is_cap(s - 1) && w.words[s].flags & SENT_START == 0 {
+            s -= 1;
+        }
+        if w.fold(s) == "the" {
+            s += 1;
+        }
+        if s < k {
+            new.push((s, k));
+        }
+    }
+    if new.is_empty() {
+        return;
+    }
+    for (s, e) in new {
+        // A mention over the street word itself (a gazetteer place such as "Washington Square") stays.
+        if mentions.iter().any(|m| m.first <= e && e < m.first + m.n) {
+            continue;
+        }
+        mentions.retain(|m| !(m.first >= s && m.first + m.n <= e));
+        if mentions.iter().any(|m| m.first < e + 1 && s < m.first + m.n) {
+            continue;
+        }
+        let range = TextRange::new(w.words[s].start as usize, w.words[e].end as usize);
+        let key = key_of(w, s, e + 1 - s);
+        mentions.push(Mention {
+            range,
+            first: s,
+            n: e + 1 - s,
+            key,
+            cands: Vec::new(),
+            loose: false,
+            role: Role::SubPlace,
+            admin_cue: 0,
+            settlement_cue: false,
+            near: None,
+            comma_next: None,
+            in_title: false,
+            in_dateline: false,
+            locative: false,
+            strong: false,
+            weak: false,
+        });
+    }
+    mentions.sort_by_key(|m| m.range);
+}
+
+/// Names the gazetteer lacks, from their introductions: "the village of
+/// Gogjali", "the neighborhood of al Intisar", "the al Khames bridge".
+fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
+    let n = w.words.len();
+    let covered = |mentions: &[Mention], a: usize, b: usize| mentions.iter().any(|m| m.first < b && a < m.first + m.n);
+    let mut new = Vec::new();
+    for k in 0..n {
+        // Cheap tests first: the patterns need a capitalised word next to them.
+        let settlement_shape = k > 0
+            && k + 2 < n
+            && (w.is_cap(k + 2) || matches!(w.fold(k + 2), "al" | "el"))
+            && w.fold(k + 1) == "of"
+            && w.fold(k - 1) == "the";
+        let facility_shape = k >= 1 && !w.is_cap(k) && w.is_cap(k - 1) && w.joins(k - 1);
+        if !settlement_shape && !facility_shape {
+            continue;
+        }
+        let cats = ctx.get(w.fold(k));
+        // "the village of NAME"
+        if settlement_shape && cats.has(Cats::SETTLEMENT) {
+            let s = k + 2;
+            if let Some(len) = name_run(w, s)
+                && !covered(mentions, s, s + len)
+            {
+                new.push((s, len, None));
+            }
+        }
+        // "the NAME bridge"
+        if facility_shape && cats.has(Cats::FACILITY) {
+            // Walk back over the capitalised run (and a leading article).
+            let mut s = k;
+            while s > 0 && w.joins(s - 1) && (w.is_cap(s - 1)) {
+                s -= 1;
+            }
+            if s > 0 && w.joins(s - 1) {
+                let a = w.fold(s - 1);
+                if matches!(a, "al" | "el") && !w.is_cap(s - 1) {
+                    s -= 1;
+                }
+            }
+            if s < k
+                && s > 0
+                && w.fold(s - 1) == "the"
+                && !covered(mentions, s, k + 1)
+                && w.words[s].flags & SENT_START == 0
+            {
+                new.push((s, k - s, Some(k)));
+            }
+        }
+    }
+    for (s, len, head) in new {
+        let end_word = head.unwrap_or(s + len - 1);
+        let range = TextRange::new(w.words[s].start as usize, w.words[end_word].end as usize);
+        if mentions.iter().any(|m| m.range.intersects(range)) {
+            continue;
+        }
+        let (key, cands, loose) = match loose_candidates(gaz, w, s, len) {
+            Some((lk, cands)) => (lk, cands, true),
+            None => (key_of(w, s, len), Vec::new(), false),
+        };
+        mentions.push(Mention {
+            range,
+            first: s,
+            n: end_word + 1 - s,
+            key,
+            cands,
+            loose,
+            role: Role::SubPlace,
+            admin_cue: 0,
+            settlement_cue: true,
+            near: None,
+            comma_next: None,
+            in_title: false,
+            in_dateline: false,
+            locative: false,
+            strong: false,
+            weak: false,
+        });
+    }
+}
+
+/// Unmatched names after a locative ("in Kokjali") that a loose key finds.
+/// The resolver keeps them only for places in the focus country.
+fn add_loose_after_locatives(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
+    let n = w.words.len();
+    let mut k = 0;
+    let mut m_at = 0;
+    let mut sorted: Vec<(usize, usize)> = mentions.iter().map(|m| (m.first, m.first + m.n)).collect();
+    sorted.sort_unstable();
+    let mut new = Vec::new();
+    while k + 1 < n {
+        while m_at < sorted.len() && sorted[m_at].1 <= k + 1 {
+            m_at += 1;
+        }
+        let covered = m_at < sorted.len() && sorted[m_at].0 <= k + 1;
+        if !covered
+            && w.words[k].flags & CAP == 0
+            && (w.is_cap(k + 1) || matches!(w.fold(k + 1), "al" | "el"))
+            && w.gap(k) == " "
+            && ctx.get(w.fold(k)).has(Cats::LOCATIVE)
+            && let Some(len) = name_run(w, k + 1)
+            && w.words[k + 1].flags & ALLCAPS == 0
+            && let Some((key, cands)) = loose_candidates(gaz, w, k + 1, len)
+        {
+            let s = k + 1;
+            let range = TextRange::new(w.words[s].start as usize, w.words[s + len - 1].end as usize);
+            new.push(Mention {
+                range,
+                first: s,
+                n: len,
+                key,
+                cands,
+                loose: true,
+                role: Role::Place,
+                admin_cue: 0,
+                settlement_cue: false,
+                near: near_phrase(w, ctx, s),
+                comma_next: None,
+                in_title: false,
+                in_dateline: false,
+                locative: true,
+                strong: false,
+                weak: false,
+            });
+            k += len;
+        }
+        k += 1;
+    }
+    mentions.extend(new);
+}
+
+/// A name run at word `s`: capitalised words (after an optional lowercase article).
+fn name_run(w: &Words<'_>, s: usize) -> Option<usize> {
+    let n = w.words.len();
+    let mut j = s;
+    if !w.is_cap(j) {
+        let f = w.fold(j);
+        if !(matches!(f, "al" | "el") && j + 1 < n && w.joins(j) && w.is_cap(j + 1)) {
+            return None;
+        }
+        j += 1;
+    }
+    while j + 1 < n && w.joins(j) && w.is_cap(j + 1) && j + 1 - s < 4 {
+        j += 1;
+    }
+    Some(j + 1 - s)
+}
+
+/// Loose matching for one capitalised run without an exact match (used by the
+/// resolver once the focus country is known).
+pub(crate) fn loose_candidates(gaz: &Gazetteer, w: &Words<'_>, i: usize, n: usize) -> Option<(String, Vec<Cand>)> {
+    let key = key_of(w, i, n);
+    let lk = normalize::loose_key(&key);
+    if lk.len() < 4 {
+        return None;
+    }
+    let mut cands = Vec::new();
+    for (li, layer) in gaz.layers.iter().enumerate() {
+        if let Some(v) = layer.data.loose.get(lk.as_bytes()) {
+            let (it, _) = layer.data.postings_of(v);
+            cands.extend(it.map(|(e, k)| (li as u8, e, k)));
+        }
+    }
+    if cands.is_empty() { None } else { Some((lk, cands)) }
+}

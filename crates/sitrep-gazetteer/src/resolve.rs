@@ -1,0 +1,661 @@
+//! Resolution: choosing each mention's entry, the document's focus country, and event locations.
+//!
+//! Pass 1 scores every candidate by its prior (feature rank, population, own
+//! name or alternate) and picks the best. The focus country is voted from
+//! those picks (dateline ×3, title ×2, countries, demonyms, places). Pass 2
+//! adds context: the focus country, "Kirkuk, Iraq" hierarchy, region cues
+//! ("Nineveh province"), settlement cues ("the town of"), and closeness to
+//! the other places of the report; mentions with the same key share one
+//! decision (scores summed over the group).
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::context::FnvBuild;
+
+use sitrep_model::{Location, PlaceMention, Span};
+
+use crate::artifact::{Entry, PostingKind};
+use crate::recognize::{Mention, Role, Words};
+use crate::{Gazetteer, GeoHints, GeoParse, Usage};
+
+use crate::recognize::Cand;
+
+/// Scores of a name's candidates: entry → (candidate, summed score).
+type GroupScores = BTreeMap<(u8, u32), (Cand, f64)>;
+
+/// Candidates kept per mention (the most likely by prior).
+const MAX_CANDIDATES: usize = 32;
+
+fn entry(gaz: &Gazetteer, c: Cand) -> &Entry {
+    &gaz.layers[c.0 as usize].data.entries[c.1 as usize]
+}
+
+fn s(gaz: &Gazetteer, layer: u8, id: u32) -> Option<&str> {
+    gaz.layers[layer as usize].data.str(id)
+}
+
+fn fcode(gaz: &Gazetteer, c: Cand) -> &str {
+    s(gaz, c.0, entry(gaz, c).fcode).unwrap_or("")
+}
+
+fn cc(gaz: &Gazetteer, c: Cand) -> &str {
+    s(gaz, c.0, entry(gaz, c).cc).unwrap_or("")
+}
+
+fn is_country(f: &str) -> bool {
+    f.starts_with("PCL")
+}
+
+fn is_populated(f: &str) -> bool {
+    f.starts_with("PPL") || f == "STLMT"
+}
+
+fn is_admin(f: &str) -> bool {
+    f.starts_with("ADM")
+}
+
+/// Regions wider than a point: no town-level precision.
+fn is_area(f: &str) -> bool {
+    is_country(f)
+        || is_admin(f)
+        || matches!(f, "CONT" | "RGN" | "SEA" | "OCN" | "GULF" | "PEN" | "STM" | "LKS" | "LK" | "STRT" | "MTS" | "PLN")
+}
+
+fn prior(gaz: &Gazetteer, c: Cand) -> f64 {
+    let layer = &gaz.layers[c.0 as usize];
+    let base = layer.base.get(c.1 as usize).map_or_else(|| base_prior(&layer.data, entry(gaz, c)), |&b| f64::from(b));
+    let name = if c.2 == PostingKind::Primary { 0.8 } else { 0.0 };
+    let user = if layer.user { 2.5 } else { 0.0 };
+    base + name + user
+}
+
+/// The prior of an entry: feature rank and population.
+pub(crate) fn base_prior(data: &crate::artifact::Data, e: &Entry) -> f64 {
+    let f = data.str(e.fcode).unwrap_or("");
+    let curated = e.id == 0 && !is_admin(f);
+    let feature = match f {
+        "PCLI" => 3.0,
+        _ if is_country(f) => 2.2,
+        "CONT" => 2.6,
+        "PPLC" => 2.0,
+        "ADM1" => 1.5,
+        "PPLA" => 1.3,
+        _ if curated => 3.5,
+        "RGN" | "SEA" | "OCN" | "GULF" | "PEN" | "STM" | "LKS" | "LK" | "STRT" | "CNL" | "ISL" | "MTS" | "PLN" => 1.6,
+        "PPLA2" => 0.9,
+        "ADM2" => 0.6,
+        "PPLA3" => 0.6,
+        "PPLA4" => 0.5,
+        "PPL" => 0.4,
+        "PPLX" => 0.1,
+        _ => 0.3,
+    };
+    // Regions carry the population of their towns: count it for less.
+    let weight = if is_admin(f) { 0.2 } else { 0.35 };
+    let pop = if e.population > 0 { f64::from(e.population).log10() * weight } else { 0.0 };
+    feature + pop
+}
+
+/// Great-circle distance in km.
+#[cfg(test)]
+pub(crate) fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * a.sqrt().min(1.0).asin()
+}
+
+/// Distance in km by the equirectangular approximation (good to a few percent
+/// at the distances the resolver compares, and free of trigonometry per pair).
+/// `cos_lat2` is the cosine of `lat2`.
+#[inline]
+fn approx_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64, cos_lat2: f64) -> f64 {
+    let dlat = lat1 - lat2;
+    let mut dlon = (lon1 - lon2).abs();
+    if dlon > 180.0 {
+        dlon = 360.0 - dlon;
+    }
+    let x = dlon * cos_lat2;
+    111.195 * (x * x + dlat * dlat).sqrt()
+}
+
+/// The point `km` from (lat, lon) on `bearing` (degrees).
+fn destination(lat: f64, lon: f64, km: f64, bearing: f64) -> (f64, f64) {
+    let d = km / 6371.0088;
+    let (p1, l1, b) = (lat.to_radians(), lon.to_radians(), bearing.to_radians());
+    let p2 = (p1.sin() * d.cos() + p1.cos() * d.sin() * b.cos()).asin();
+    let l2 = l1 + (b.sin() * d.sin() * p1.cos()).atan2(d.cos() - p1.sin() * p2.sin());
+    let lon2 = (l2.to_degrees() + 540.0) % 360.0 - 180.0;
+    (p2.to_degrees(), lon2)
+}
+
+struct Pick {
+    cand: Option<Cand>,
+    score: f64,
+    margin: f64,
+}
+
+fn best_of(scores: &[(Cand, f64)]) -> Pick {
+    let mut best: Option<(Cand, f64)> = None;
+    let mut second = f64::NEG_INFINITY;
+    for &(c, sc) in scores {
+        match best {
+            Some((bc, bs)) if sc > bs || (sc == bs && (c.0, c.1) < (bc.0, bc.1)) => {
+                second = bs;
+                best = Some((c, sc));
+            }
+            Some(_) => second = second.max(sc),
+            None => best = Some((c, sc)),
+        }
+    }
+    match best {
+        Some((c, sc)) => Pick { cand: Some(c), score: sc, margin: if second.is_finite() { sc - second } else { 5.0 } },
+        None => Pick { cand: None, score: 0.0, margin: 0.0 },
+    }
+}
+
+pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Words<'_>, Vec<Mention>)) -> GeoParse {
+    let (words, mut mentions) = input;
+    // Keep the most likely candidates of very ambiguous names (by prior).
+    for m in &mut mentions {
+        if m.cands.len() > MAX_CANDIDATES {
+            let mut scored: Vec<(f64, Cand)> = m.cands.iter().map(|&c| (prior(gaz, c), c)).collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1.0, a.1.1).cmp(&(b.1.0, b.1.1))));
+            scored.truncate(MAX_CANDIDATES);
+            m.cands = scored.into_iter().map(|(_, c)| c).collect();
+        }
+    }
+    // Pass 1: priors.
+    let pass1: Vec<Pick> =
+        mentions.iter().map(|m| best_of(&m.cands.iter().map(|&c| (c, prior(gaz, c))).collect::<Vec<_>>())).collect();
+
+    // Focus country (and focus admin1): each mention votes for the countries of
+    // its candidates, weighted by how likely each is a priori (softmax of priors).
+    // A name repeated votes once (more weight, not more votes).
+    let mut seen: HashMap<&str, usize, FnvBuild> = HashMap::default();
+    for m in &mentions {
+        *seen.entry(m.key.as_str()).or_default() += 1;
+    }
+    let mut voted: HashMap<&str, bool, FnvBuild> = HashMap::default();
+    let mut votes: BTreeMap<String, f64> = BTreeMap::new();
+    // Each name's own votes, so that a name does not vote for its own reading ("Paris" for France).
+    let mut own_votes: HashMap<String, BTreeMap<String, f64>, FnvBuild> = HashMap::default();
+    let mut admin_votes: BTreeMap<(String, String), f64> = BTreeMap::new();
+    for m in &mentions {
+        if m.loose || matches!(m.role, Role::Embedded | Role::Metonym) || m.cands.is_empty() {
+            continue;
+        }
+        let in_dateline = m.in_dateline || hints.dateline.is_some_and(|d| d.intersects(m.range));
+        if !in_dateline && !m.in_title && voted.insert(m.key.as_str(), true).is_some() {
+            continue;
+        }
+        let repeats = seen.get(m.key.as_str()).copied().unwrap_or(1) as f64;
+        let priors: Vec<f64> = m.cands.iter().map(|&c| prior(gaz, c)).collect();
+        let top = priors.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let weights: Vec<f64> = priors.iter().map(|p| ((p - top) * 1.5).exp()).collect();
+        let sum: f64 = weights.iter().sum();
+        let mut v = if m.role == Role::Demonym { 0.7 } else { 1.0 } * (1.0 + 0.3 * repeats.ln());
+        if in_dateline {
+            v *= 3.0;
+        } else if m.in_title {
+            v *= 2.0;
+        }
+        for (&c, w) in m.cands.iter().zip(&weights) {
+            let code = cc(gaz, c);
+            if code.is_empty() {
+                continue;
+            }
+            let share = v * w / sum;
+            *votes.entry(code.to_owned()).or_default() += share;
+            *own_votes.entry(m.key.clone()).or_default().entry(code.to_owned()).or_default() += share;
+            let e = entry(gaz, c);
+            let a1 = if fcode(gaz, c) == "ADM1" { s(gaz, c.0, e.name) } else { s(gaz, c.0, e.admin1) };
+            if let Some(a1) = a1 {
+                *admin_votes.entry((code.to_owned(), a1.to_owned())).or_default() += share;
+            }
+        }
+    }
+    let mut focus_admin1: Option<(String, String)> = None;
+    let mut best_admin = 1.49;
+    for (k, &v) in &admin_votes {
+        if v > best_admin {
+            best_admin = v;
+            focus_admin1 = Some(k.clone());
+        }
+    }
+    let mut focus: Option<String> = None;
+    let mut best_vote = 0.99;
+    for (code, &v) in &votes {
+        if v > best_vote {
+            best_vote = v;
+            focus = Some(code.clone());
+        }
+    }
+    let total_votes: f64 = votes.values().sum();
+    let focus_share = if total_votes > 0.0 { best_vote / total_votes } else { 0.0 };
+
+    // Anchor points: confident pass-1 picks that are points (not countries or continents).
+    let anchor_of = |mentions: &[Mention], pass1: &[Pick]| -> Vec<(usize, f64, f64, String)> {
+        mentions
+            .iter()
+            .zip(pass1)
+            .enumerate()
+            .filter_map(|(i, (m, p))| {
+                let c = p.cand?;
+                let f = fcode(gaz, c);
+                if m.role != Role::Place || m.loose || m.weak || is_country(f) || f == "CONT" || p.margin < 0.5 {
+                    return None;
+                }
+                let e = entry(gaz, c);
+                Some((i, f64::from(e.lat), f64::from(e.lon), m.key.clone()))
+            })
+            .collect()
+    };
+    let anchors0 = anchor_of(&mentions, &pass1);
+    // Weak mentions stay only when a candidate lies in the focus country near the report's places.
+    mentions.retain(|m| {
+        !m.weak
+            || m.cands.iter().any(|&c| {
+                let e = entry(gaz, c);
+                focus.as_deref() == Some(cc(gaz, c))
+                    && (anchors0.iter().any(|(_, lat, lon, key)| {
+                        *key != m.key
+                            && approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, lat.to_radians().cos()) < 100.0
+                    }) || focus_admin1.as_ref().is_some_and(|(_, a)| s(gaz, c.0, e.admin1) == Some(a.as_str())))
+            })
+    });
+    let _pass1: Vec<Pick> =
+        mentions.iter().map(|m| best_of(&m.cands.iter().map(|&c| (c, prior(gaz, c))).collect::<Vec<_>>())).collect();
+    // Loose matches count only in the focus country, near the other places of the report.
+    mentions.retain_mut(|m| {
+        if !m.loose {
+            return true;
+        }
+        m.cands.retain(|&c| {
+            let e = entry(gaz, c);
+            focus.as_deref() == Some(cc(gaz, c))
+                && anchors0.iter().any(|(_, lat, lon, _)| {
+                    approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, lat.to_radians().cos()) < 150.0
+                })
+        });
+        if m.cands.is_empty() {
+            m.loose = false;
+        }
+        !m.cands.is_empty() || m.role == Role::SubPlace
+    });
+    crate::recognize::link_commas(&words, &mut mentions);
+    let pass1: Vec<Pick> =
+        mentions.iter().map(|m| best_of(&m.cands.iter().map(|&c| (c, prior(gaz, c))).collect::<Vec<_>>())).collect();
+    // One anchor per distinct name.
+    let mut anchor_points: Vec<(String, f64, f64, f64)> = Vec::new();
+    for (_, lat, lon, key) in anchor_of(&mentions, &pass1) {
+        if !anchor_points.iter().any(|a| a.0 == key) {
+            anchor_points.push((key, lat, lon, lat.to_radians().cos()));
+        }
+    }
+    // Admin1 names the text mentions (resolved confidently), by country.
+    let admin1_mentioned: Vec<(String, String)> = mentions
+        .iter()
+        .zip(&pass1)
+        .filter_map(|(_, p)| {
+            let c = p.cand?;
+            if fcode(gaz, c) != "ADM1" {
+                return None;
+            }
+            let e = entry(gaz, c);
+            Some((cc(gaz, c).to_owned(), s(gaz, c.0, e.name).unwrap_or("").to_owned()))
+        })
+        .collect();
+
+    // Admin1 regions that hold the report's confident places (by country), for "New York" the state.
+    let admin1_holding: Vec<(String, String, String)> = mentions
+        .iter()
+        .zip(&pass1)
+        .filter_map(|(m, p)| {
+            let c = p.cand?;
+            if m.role != Role::Place || m.weak || m.loose || p.margin < 0.5 || is_area(fcode(gaz, c)) {
+                return None;
+            }
+            let e = entry(gaz, c);
+            Some((cc(gaz, c).to_owned(), s(gaz, c.0, e.admin1)?.to_owned(), m.key.clone()))
+        })
+        .collect();
+
+    // Pass 2: context scores, summed over mentions with the same key.
+    let mention_keys: std::collections::HashSet<&str, FnvBuild> = mentions.iter().map(|m| m.key.as_str()).collect();
+    let mut group_scores: HashMap<&str, GroupScores, FnvBuild> = HashMap::default();
+    // The focus as the *other* names see it (leave-one-out), per name.
+    let mut focus_without: HashMap<&str, (Option<String>, f64, f64), FnvBuild> = HashMap::default();
+    for m in &mentions {
+        if focus_without.contains_key(m.key.as_str()) {
+            continue;
+        }
+        let own = own_votes.get(m.key.as_str());
+        let mut best: Option<(String, f64)> = None;
+        let mut total = 0.0;
+        for (code, &v) in &votes {
+            let v = v - own.and_then(|o| o.get(code)).copied().unwrap_or(0.0);
+            total += v;
+            if v > 0.99 && best.as_ref().is_none_or(|b| v > b.1) {
+                best = Some((code.clone(), v));
+            }
+        }
+        let entry = match best {
+            Some((code, v)) => (Some(code), v / total.max(1e-9), total),
+            // No other name points anywhere: keep the document's focus.
+            None => (focus.clone(), focus_share, total_votes),
+        };
+        focus_without.insert(m.key.as_str(), entry);
+    }
+    for m in &mentions {
+        let (m_focus, m_share, m_total) = focus_without.get(m.key.as_str()).cloned().unwrap_or((None, 0.0, 0.0));
+        for &c in &m.cands {
+            let e = entry(gaz, c);
+            let f = fcode(gaz, c);
+            let code = cc(gaz, c);
+            let mut sc = prior(gaz, c);
+            if let Some(fc) = m_focus.as_deref() {
+                // Continents, oceans and regions across borders fit any focus.
+                if code == fc || (code.is_empty() && is_area(f)) {
+                    sc += if m_share >= 0.5 { 2.5 } else { 1.5 };
+                } else if let Some(&v) = votes.get(code) {
+                    let own = own_votes.get(m.key.as_str()).and_then(|o| o.get(code)).copied().unwrap_or(0.0);
+                    sc += 0.8 * (v - own).max(0.0) / m_total.max(1.0);
+                }
+            }
+            if let Some((fc, fa)) = &focus_admin1
+                && fc == code
+                && (s(gaz, c.0, e.admin1) == Some(fa.as_str())
+                    || (f == "ADM1" && s(gaz, c.0, e.name) == Some(fa.as_str())))
+            {
+                sc += 1.0;
+            }
+            if let Some(k) = m.comma_next
+                && let Some(kc) = pass1[k].cand
+            {
+                let kf = fcode(gaz, kc);
+                if is_country(kf) && cc(gaz, kc) == code {
+                    sc += 3.0;
+                }
+                if mentions[k].cands.iter().any(|&x| {
+                    fcode(gaz, x) == "ADM1"
+                        && cc(gaz, x) == code
+                        && s(gaz, x.0, entry(gaz, x).name) == s(gaz, c.0, e.admin1)
+                }) {
+                    sc += 3.5;
+                }
+            }
+            match m.admin_cue {
+                1 => {
+                    sc += if f == "ADM1" {
+                        3.0
+                    } else if f == "ADM2" {
+                        1.0
+                    } else {
+                        -1.0
+                    };
+                }
+                2 => {
+                    sc += if f == "ADM2" {
+                        3.0
+                    } else if f == "ADM1" {
+                        1.0
+                    } else {
+                        -1.0
+                    };
+                }
+                _ => {}
+            }
+            if m.settlement_cue && m.admin_cue == 0 {
+                sc += if is_populated(f) {
+                    1.0
+                } else if is_admin(f) {
+                    -1.0
+                } else {
+                    0.0
+                };
+            }
+            if !is_country(f) && f != "CONT" {
+                let mut best_d = f64::INFINITY;
+                for (key, lat, lon, cos) in &anchor_points {
+                    if *key == m.key {
+                        continue;
+                    }
+                    best_d = best_d.min(approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, *cos));
+                }
+                sc += if best_d < 50.0 {
+                    1.0
+                } else if best_d < 150.0 {
+                    0.7
+                } else if best_d < 400.0 {
+                    0.3
+                } else {
+                    0.0
+                };
+                if let Some(a1) = s(gaz, c.0, e.admin1)
+                    && admin1_mentioned.iter().any(|(acc, an)| acc == code && an == a1)
+                {
+                    sc += 1.0;
+                }
+            }
+            if f == "ADM1"
+                && let Some(name) = s(gaz, c.0, e.name)
+                && admin1_holding.iter().any(|(acc, a1, key)| acc == code && a1 == name && *key != m.key)
+            {
+                sc += 1.0;
+            }
+            if m.loose {
+                sc -= 0.8;
+            }
+            // A user's place whose parent the text names ("Gogjali" with "Mosul").
+            if let Some(Some(parent)) = gaz.layers[c.0 as usize].parents.get(c.1 as usize)
+                && mention_keys.contains(parent.as_str())
+            {
+                sc += 2.0;
+            }
+            let slot = group_scores.entry(m.key.as_str()).or_default().entry((c.0, c.1)).or_insert((c, 0.0));
+            slot.1 += sc;
+        }
+    }
+    let group_picks: HashMap<&str, Pick, FnvBuild> = group_scores
+        .iter()
+        .map(|(k, v)| {
+            let n = mentions.iter().filter(|m| m.key == *k).count().max(1) as f64;
+            let scores: Vec<(Cand, f64)> = v.values().map(|&(c, sc)| (c, sc / n)).collect();
+            (*k, best_of(&scores))
+        })
+        .collect();
+
+    // Build the output.
+    let mut out = GeoParse { focus_country: focus.clone(), ..GeoParse::default() };
+    for m in &mentions {
+        let pick = group_picks.get(m.key.as_str());
+        let cand = pick.and_then(|p| p.cand);
+        let span = Span::of(text, m.range);
+        let mut pm = PlaceMention {
+            span,
+            name: None,
+            geonameid: None,
+            feature_code: None,
+            iso: None,
+            country: None,
+            admin1: None,
+            admin2: None,
+            latitude: None,
+            longitude: None,
+            kind: "place",
+            geo_precision: None,
+            confidence: 0.0,
+        };
+        let mut usage = Usage::Place;
+        match cand {
+            Some(c) => {
+                let e = entry(gaz, c);
+                let f = fcode(gaz, c);
+                let code = cc(gaz, c);
+                let user = gaz.layers[c.0 as usize].user;
+                pm.name = s(gaz, c.0, e.name).map(str::to_owned);
+                pm.geonameid = (e.id != 0).then_some(e.id);
+                pm.feature_code = Some(f.to_owned());
+                pm.iso = (!code.is_empty()).then(|| code.to_owned());
+                pm.country = pm.iso.as_deref().and_then(|iso| gaz.country_name(iso)).map(str::to_owned);
+                pm.admin1 = s(gaz, c.0, e.admin1).map(str::to_owned);
+                pm.admin2 = s(gaz, c.0, e.admin2).map(str::to_owned);
+                pm.latitude = Some(round5(f64::from(e.lat)));
+                pm.longitude = Some(round5(f64::from(e.lon)));
+                pm.kind = if is_country(f) {
+                    "country"
+                } else if is_area(f) {
+                    "region"
+                } else {
+                    "place"
+                };
+                pm.geo_precision = Some(if user {
+                    1
+                } else if is_country(f) || f == "ADM1" || (is_area(f) && f != "ADM2") {
+                    3
+                } else if f == "ADM2" {
+                    2
+                } else {
+                    1
+                });
+                let p = pick.expect("a candidate comes from a pick");
+                let margin = p.margin.min(5.0);
+                let mut conf = 0.55 + 0.08 * margin;
+                if m.cands.len() == 1 {
+                    conf = conf.max(0.85);
+                }
+                if m.loose {
+                    conf -= 0.25;
+                }
+                let _ = p.score;
+                match m.role {
+                    Role::Demonym => {
+                        pm.kind = "demonym";
+                        pm.geo_precision = None;
+                        usage = Usage::Demonym;
+                    }
+                    Role::Embedded => {
+                        usage = Usage::Embedded;
+                        conf -= 0.3;
+                    }
+                    Role::Metonym => {
+                        usage = Usage::Metonym;
+                        conf -= 0.2;
+                    }
+                    Role::SubPlace | Role::Place => {
+                        if let Some((km, bearing, phrase)) = m.near
+                            && pm.kind == "place"
+                        {
+                            usage = Usage::Near { km, bearing, phrase: Span::of(text, phrase) };
+                            pm.geo_precision = Some(2);
+                        }
+                    }
+                }
+                pm.confidence = conf.clamp(0.05, 0.99) as f32;
+            }
+            None => {
+                if m.role == Role::SubPlace {
+                    pm.kind = "sub-place";
+                    usage = Usage::SubPlace { parent: None };
+                }
+            }
+        }
+        out.places.push(pm);
+        out.usage.push(usage);
+    }
+    // Sub-places: the parent is the nearest populated place (or district) before, else after.
+    for i in 0..out.places.len() {
+        if !matches!(out.usage[i], Usage::SubPlace { .. }) {
+            continue;
+        }
+        let ok = |j: usize| {
+            let p = &out.places[j];
+            matches!(out.usage[j], Usage::Place | Usage::Near { .. })
+                && p.latitude.is_some()
+                && (p.kind == "place" || p.feature_code.as_deref() == Some("ADM2"))
+                && (focus.is_none() || p.iso == focus)
+        };
+        let parent = (0..i).rev().find(|&j| ok(j)).or_else(|| (i + 1..out.places.len()).find(|&j| ok(j)));
+        let name = out.places[i].span.text.clone();
+        if let Some(j) = parent {
+            let p = out.places[j].clone();
+            let pm = &mut out.places[i];
+            pm.name = Some(name);
+            pm.iso = p.iso;
+            pm.country = p.country;
+            pm.admin1 = p.admin1;
+            pm.admin2 = p.admin2;
+            pm.latitude = p.latitude;
+            pm.longitude = p.longitude;
+            pm.geo_precision = Some(2);
+            pm.confidence = 0.5;
+        }
+        out.usage[i] = Usage::SubPlace { parent };
+    }
+    out
+}
+
+fn round5(x: f64) -> f64 {
+    (x * 1e5).round() / 1e5
+}
+
+pub(crate) fn location(parse: &GeoParse, i: usize) -> Option<Location> {
+    let pm = parse.places.get(i)?;
+    let usage = parse.usage.get(i)?.clone();
+    let (lat, lon) = (pm.latitude?, pm.longitude?);
+    if matches!(usage, Usage::Demonym | Usage::Embedded | Usage::Metonym) || pm.kind == "demonym" {
+        return None;
+    }
+    pm.iso.as_ref()?;
+    let mut loc = Location {
+        name: pm.name.clone().unwrap_or_else(|| pm.span.text.clone()),
+        admin1: pm.admin1.clone(),
+        admin2: pm.admin2.clone(),
+        country: pm.country.clone(),
+        iso: pm.iso.clone(),
+        latitude: lat,
+        longitude: lon,
+        geo_precision: pm.geo_precision.unwrap_or(3),
+        geonameid: pm.geonameid,
+        span: pm.span.clone(),
+    };
+    if pm.kind == "country" {
+        loc.admin1 = None;
+        loc.admin2 = None;
+    }
+    match usage {
+        Usage::Near { km, bearing, phrase } => {
+            loc.geo_precision = 2;
+            if let (Some(km), Some(b)) = (km, bearing) {
+                let (la, lo) = destination(lat, lon, km, b);
+                loc.latitude = round5(la);
+                loc.longitude = round5(lo);
+            }
+            loc.span = phrase;
+        }
+        Usage::SubPlace { parent } => {
+            parent?;
+            loc.geo_precision = 2;
+            loc.geonameid = None;
+        }
+        _ => {}
+    }
+    Some(loc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_and_destinations() {
+        // Mosul to Erbil is about 80 km.
+        let d = haversine_km(36.335, 43.119, 36.19, 44.01);
+        assert!((75.0..90.0).contains(&d), "{d}");
+        let (lat, lon) = destination(36.335, 43.119, 30.0, 180.0);
+        assert!((haversine_km(36.335, 43.119, lat, lon) - 30.0).abs() < 0.1);
+        assert!(lat < 36.335 && (lon - 43.119).abs() < 1e-6);
+    }
+}

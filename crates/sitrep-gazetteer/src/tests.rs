@@ -1,0 +1,415 @@
+//! Tests on the embedded gazetteer with short texts written for them.
+
+use std::sync::Arc;
+
+use sitrep_text::TextRange;
+
+use crate::artifact::{Builder, Data, Row};
+use crate::{Gazetteer, GeoHints, GeoParse, Usage};
+
+fn gaz() -> Arc<Gazetteer> {
+    Gazetteer::embedded().expect("the embedded gazetteer loads")
+}
+
+fn parse(text: &str) -> GeoParse {
+    let p = gaz().geoparse(text, &GeoHints::body(text));
+    check_spans(text, &p);
+    p
+}
+
+fn check_spans(text: &str, p: &GeoParse) {
+    assert_eq!(p.places.len(), p.usage.len());
+    for m in &p.places {
+        assert_eq!(&text[m.span.range()], m.span.text, "span text must slice the document");
+    }
+}
+
+fn find<'a>(p: &'a GeoParse, surface: &str) -> Option<(usize, &'a sitrep_model::PlaceMention)> {
+    p.places.iter().enumerate().find(|(_, m)| m.span.text == surface)
+}
+
+fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    crate::resolve::haversine_km(a.0, a.1, b.0, b.1)
+}
+
+const MOSUL: (f64, f64) = (36.335, 43.119);
+
+/// A report in the style of the seed article (sentences written for this test).
+const REPORT: &str = "Iraqi troops push into Mosul\n\n\
+Iraqi special forces fought their way into the eastern edge of Mosul on Tuesday, commanders said. \
+Units reached the neighborhood of al Intisar after clearing the village of Gogjali on the outskirts. \
+Families fleeing the fighting were driven to a camp in the town of Khazir, aid workers said. \
+A coalition strike destroyed a truck on the al Khames bridge in the city center. \
+Fighters were also seen moving from Mosul toward Raqqa in Syria, while others stayed in Iraq.";
+
+#[test]
+fn the_report_resolves_its_cities_and_countries() {
+    let p = parse(REPORT);
+    assert_eq!(p.focus_country.as_deref(), Some("IQ"));
+    let (_, mosul) = find(&p, "Mosul").expect("Mosul found");
+    assert_eq!(mosul.geonameid, Some(99072));
+    assert_eq!(mosul.iso.as_deref(), Some("IQ"));
+    assert_eq!(mosul.kind, "place");
+    assert_eq!(mosul.geo_precision, Some(1));
+    let (_, raqqa) = find(&p, "Raqqa").expect("Raqqa found");
+    assert_eq!(raqqa.iso.as_deref(), Some("SY"));
+    assert!(km((raqqa.latitude.unwrap(), raqqa.longitude.unwrap()), (35.95, 39.01)) < 10.0);
+    let (_, syria) = find(&p, "Syria").expect("Syria found");
+    assert_eq!((syria.kind, syria.iso.as_deref()), ("country", Some("SY")));
+    let (i, iraq) = find(&p, "Iraq").expect("Iraq found");
+    assert_eq!(iraq.kind, "country");
+    // A country's own point, not its capital's (Baghdad is 33.34, 44.40).
+    let point = (iraq.latitude.unwrap(), iraq.longitude.unwrap());
+    assert!(km(point, (33.34, 44.40)) > 40.0, "{point:?}");
+    let loc = p.location(i).expect("a country is a location");
+    assert_eq!(loc.geo_precision, 3);
+}
+
+#[test]
+fn names_the_gazetteer_lacks_are_placed_at_their_parent() {
+    let p = parse(REPORT);
+    for name in ["al Intisar", "Gogjali", "Khazir", "al Khames bridge"] {
+        let (i, m) = find(&p, name).unwrap_or_else(|| panic!("{name} not found in {:#?}", p.places));
+        assert_eq!(m.kind, "sub-place", "{name}");
+        assert_eq!(m.geo_precision, Some(2), "{name}");
+        let loc = p.location(i).unwrap_or_else(|| panic!("{name} has a location"));
+        assert_eq!(loc.geo_precision, 2);
+        assert_eq!(loc.name, name);
+        assert!(km((loc.latitude, loc.longitude), MOSUL) < 30.0, "{name} at {loc:?}");
+        assert!(matches!(p.usage[i], Usage::SubPlace { parent: Some(_) }));
+    }
+}
+
+#[test]
+fn demonyms_name_the_country_but_are_no_location() {
+    let p = parse("Iraqi forces and Syrian rebels met near the border.");
+    let (i, iraqi) = find(&p, "Iraqi").expect("Iraqi found");
+    assert_eq!((iraqi.kind, iraqi.iso.as_deref()), ("demonym", Some("IQ")));
+    assert!(p.location(i).is_none());
+    assert_eq!(find(&p, "Syrian").unwrap().1.iso.as_deref(), Some("SY"));
+}
+
+#[test]
+fn leftmost_longest_prefers_the_longer_name() {
+    let p = parse("Troops entered Tal Afar, west of Mosul, on Sunday.");
+    let (_, ta) = find(&p, "Tal Afar").expect("Tal Afar found whole");
+    assert_eq!(ta.iso.as_deref(), Some("IQ"));
+    assert!(find(&p, "Afar").is_none());
+}
+
+#[test]
+fn transliterations_meet() {
+    for text in [
+        "Shelling hit Qayyarah on Monday, south of Mosul.",
+        "Shelling hit Qaiyara on Monday, south of Mosul.",
+        "Shelling hit al-Qayyarah on Monday, south of Mosul.",
+    ] {
+        let p = parse(text);
+        let m = p.places.iter().find(|m| m.span.text.contains("ayyar") || m.span.text.contains("aiyar")).unwrap();
+        assert_eq!(m.geonameid, Some(99003), "{text}: {m:?}");
+    }
+    let p = parse("Militants withdrew from ar-Raqqa and Deir ez-Zor.");
+    assert_eq!(find(&p, "ar-Raqqa").expect("ar-Raqqa").1.iso.as_deref(), Some("SY"));
+}
+
+#[test]
+fn loose_keys_find_unlisted_spellings_near_the_story() {
+    // "Bartilla" is not among the gazetteer's spellings of Bartella (Barṭallah).
+    let p = parse("Iraqi troops advanced east of Mosul. Clashes were reported in Bartilla on Friday.");
+    let (_, m) = find(&p, "Bartilla").expect("Bartilla found by its loose key");
+    assert_eq!(m.geonameid, Some(97890), "{m:?}");
+    // Far from any place of the story, the same kind of match is not made.
+    let p = parse("Rain fell in Paris. Clashes were reported in Bartilla on Friday.");
+    assert!(find(&p, "Bartilla").is_none());
+}
+
+#[test]
+fn hierarchy_and_region_cues() {
+    let p = parse("The blast hit Kirkuk, Iraq, and a market in Paris, Texas, stayed closed.");
+    assert_eq!(find(&p, "Kirkuk").unwrap().1.iso.as_deref(), Some("IQ"));
+    let paris = find(&p, "Paris").unwrap().1;
+    assert_eq!(paris.iso.as_deref(), Some("US"), "{paris:?}");
+    assert_eq!(paris.admin1.as_deref(), Some("Texas"));
+    let p = parse("Fighting spread across Nineveh province and into Anbar.");
+    let nineveh = find(&p, "Nineveh").unwrap().1;
+    assert_eq!((nineveh.feature_code.as_deref(), nineveh.kind), (Some("ADM1"), "region"));
+    assert_eq!(nineveh.geo_precision, Some(3));
+}
+
+#[test]
+fn distances_and_directions_make_precision_two() {
+    let p = parse("An airstrike hit a convoy 30 km south of Mosul, and shells fell west of Mosul.");
+    let near: Vec<usize> = (0..p.places.len()).filter(|&i| matches!(p.usage[i], Usage::Near { .. })).collect();
+    assert_eq!(near.len(), 2, "{:?}", p.usage);
+    let a = p.location(near[0]).unwrap();
+    assert_eq!(a.geo_precision, 2);
+    assert_eq!(a.span.text, "30 km south of Mosul");
+    let d = km((a.latitude, a.longitude), MOSUL);
+    assert!((25.0..35.0).contains(&d) && a.latitude < MOSUL.0, "{a:?}");
+    let b = p.location(near[1]).unwrap();
+    assert_eq!((b.geo_precision, b.span.text.as_str()), (2, "west of Mosul"));
+    assert!(km((b.latitude, b.longitude), MOSUL) < 1.0);
+}
+
+#[test]
+fn people_organisations_and_common_words_are_not_places() {
+    let p = parse("President Jackson met Tom Kelly. Kelly said the plan would work.");
+    assert!(find(&p, "Jackson").is_none() && find(&p, "Kelly").is_none(), "{:?}", p.places);
+    let p = parse("Reading is popular. Students at Mosul University returned to class on Thursday.");
+    assert!(find(&p, "Reading").is_none());
+    assert!(find(&p, "Thursday").is_none());
+    let (i, m) = find(&p, "Mosul").expect("Mosul inside the university's name is still recognised");
+    assert_eq!(m.iso.as_deref(), Some("IQ"));
+    assert_eq!(p.usage[i], Usage::Embedded);
+    assert!(p.location(i).is_none(), "an organisation's name is no event location");
+    let p = parse("Washington said the strikes near Raqqa would continue.");
+    let (i, m) = find(&p, "Washington").expect("Washington");
+    assert_eq!((m.iso.as_deref(), &p.usage[i]), (Some("US"), &Usage::Metonym));
+    assert!(p.location(i).is_none(), "a government speaking is no event location");
+    assert!(p.location(find(&p, "Raqqa").unwrap().0).is_some());
+    let p = parse("Forces loyal to Abu Bakr al-Baghdadi regrouped, Brig. Gen. Yahya Rasool said.");
+    assert!(p.places.is_empty(), "{:?}", p.places);
+}
+
+#[test]
+fn acronyms_and_abbreviations() {
+    let p = parse("The US and the UAE condemned the attack. ISIS claimed it. Officials in Austin, Tex., agreed.");
+    assert_eq!(find(&p, "US").expect("US").1.iso.as_deref(), Some("US"));
+    assert_eq!(find(&p, "UAE").expect("UAE").1.iso.as_deref(), Some("AE"));
+    assert!(find(&p, "ISIS").is_none());
+    let tex = find(&p, "Tex").expect("Tex. after a town");
+    assert_eq!(tex.1.name.as_deref(), Some("Texas"));
+    assert_eq!(find(&p, "Austin").unwrap().1.admin1.as_deref(), Some("Texas"));
+}
+
+#[test]
+fn datelines_and_headlines() {
+    let text = "MOSUL, Iraq — Iraqi forces advanced on Friday.";
+    let p = parse(text);
+    assert_eq!(find(&p, "MOSUL").expect("MOSUL").1.geonameid, Some(99072));
+    let hints = GeoHints { region: TextRange::full(text), dateline: Some(TextRange::new(0, 11)), title: None };
+    let p = gaz().geoparse(text, &hints);
+    assert_eq!(p.focus_country.as_deref(), Some("IQ"));
+}
+
+#[test]
+fn odd_input_never_panics_and_output_is_deterministic() {
+    for text in ["", " ", "—", "al", "Al-", "A", "ÅÄÖ", "الموصل", "x".repeat(10_000).as_str(), "Mosul,,,Iraq..\n\n"]
+    {
+        let p = parse(text);
+        let q = gaz().geoparse(text, &GeoHints::body(text));
+        assert_eq!(p, q);
+    }
+    // A region hint outside the text falls back to the whole text.
+    let text = "Clashes in Mosul.";
+    let hints = GeoHints { region: TextRange::new(0, 999), dateline: None, title: None };
+    assert_eq!(gaz().geoparse(text, &hints).places.len(), 1);
+    assert_eq!(parse(REPORT), parse(REPORT));
+}
+
+#[test]
+fn arabic_script_names_resolve() {
+    let p = parse("قصف في الموصل");
+    assert_eq!(find(&p, "الموصل").expect("Arabic Mosul").1.geonameid, Some(99072));
+}
+
+#[test]
+fn extra_places_give_their_own_points() {
+    let csv = "name,aliases,lat,lon,kind,country,admin1,parent\n\
+               al Intisar,Intisar|Al-Intisar,36.332,43.185,neighbourhood,IQ,Nineveh,Mosul\n\
+               Gogjali,Kokjali,36.353,43.237,village,IQ,Nineveh,Mosul\n";
+    let g = Gazetteer::embedded_owned().unwrap().with_extra_places_str(csv, "extra.csv").unwrap();
+    let p = g.geoparse(REPORT, &GeoHints::body(REPORT));
+    check_spans(REPORT, &p);
+    let (i, m) = find(&p, "al Intisar").expect("al Intisar");
+    assert_eq!((m.kind, m.geo_precision), ("place", Some(1)));
+    assert!(km((m.latitude.unwrap(), m.longitude.unwrap()), (36.332, 43.185)) < 0.1);
+    assert_eq!(p.location(i).unwrap().geo_precision, 1);
+    assert_eq!(find(&p, "Gogjali").unwrap().1.geo_precision, Some(1));
+    // Places the file does not name stay sub-places.
+    assert_eq!(find(&p, "Khazir").unwrap().1.kind, "sub-place");
+}
+
+#[test]
+fn extra_place_errors_name_file_line_and_field() {
+    let bad = [
+        ("name,lat,lon\nX,95,10\n", "line 2", "lat"),
+        ("name,lat,lon\nX,1,abc\n", "line 2", "lon"),
+        ("name,lat,lon\n,1,2\n", "line 2", "name"),
+        ("name,lat\nX,1\n", "line 1", "lon"),
+        ("name,lat,lon,country\nX,1,2,Iraq\n", "line 2", "country"),
+    ];
+    for (csv, line, field) in bad {
+        let err = Gazetteer::embedded_owned().unwrap().with_extra_places_str(csv, "mine.csv").unwrap_err().to_string();
+        assert!(err.contains("mine.csv") && err.contains(line) && err.contains(field), "{csv:?}: {err}");
+    }
+}
+
+#[test]
+fn artifacts_round_trip_byte_for_byte() {
+    let mut b = Builder::new();
+    b.add_row(&Row {
+        id: 1,
+        name: "Test Town".into(),
+        lat: 10.5,
+        lon: -20.25,
+        fcode: "PPL".into(),
+        cc: "IQ".into(),
+        admin1: "Nineveh".into(),
+        population: 1200,
+        names: vec!["Tést Town".into(), "Al-Test".into()],
+        ..Row::default()
+    });
+    let data = b.finish().unwrap();
+    let mut one = Vec::new();
+    data.write(&mut one).unwrap();
+    let back = Data::read(&one, "mem").unwrap();
+    assert_eq!(back.entries, data.entries);
+    let mut two = Vec::new();
+    back.write(&mut two).unwrap();
+    assert_eq!(one, two);
+    assert!(back.exact.get("test town").is_some() && back.exact.get("test").is_some());
+    assert!(Data::read(b"not gzip", "x.bin.gz").err().unwrap().to_string().contains("x.bin.gz"));
+}
+
+#[test]
+fn compile_tsv_reports_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("e.tsv");
+    std::fs::write(&tsv, "# header\n1\tX\tnorth\t2\tPPL\tIQ\t\t\t0\t\t\t\n").unwrap();
+    let err = crate::compile_tsv(&tsv, &dir.path().join("o.gz")).unwrap_err().to_string();
+    assert!(err.contains("e.tsv") && err.contains("line 2") && err.contains("lat"), "{err}");
+    std::fs::write(&tsv, "1\tTest Hamlet\t36.1\t43.2\tPPL\tIQ\tNineveh\t\t700\tHamlet of Tests\t\t\n").unwrap();
+    assert_eq!(crate::compile_tsv(&tsv, &dir.path().join("o.gz")).unwrap(), 1);
+    let g = Gazetteer::load(&dir.path().join("o.gz")).unwrap();
+    let text = "Shots were fired in Test Hamlet.";
+    assert_eq!(g.geoparse(text, &GeoHints::body(text)).places[0].geonameid, Some(1));
+}
+
+#[test]
+fn geonames_dumps_import_with_alternate_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = dir.path().join("IQ.txt");
+    // Two invented features in the GeoNames dump layout (19 tab-separated columns).
+    let row = |id: u32, name: &str, alts: &str, lat: f64, lon: f64, class: &str, code: &str| {
+        format!(
+            "{id}\t{name}\t{name}\t{alts}\t{lat}\t{lon}\t{class}\t{code}\tIQ\t\t15\t\t\t\t0\t\t300\tAsia/Baghdad\t2024-01-01\n"
+        )
+    };
+    let mut text = row(990_000_001, "Qaryat Zuhur", "Zuhur Village", 36.40, 43.20, "P", "PPL");
+    text += &row(990_000_002, "Jisr al Tajriba", "", 36.34, 43.13, "S", "BDG");
+    std::fs::write(&dump, text).unwrap();
+    let alt = dir.path().join("alternateNamesV2.txt");
+    std::fs::write(&alt, "1\t990000002\ten\tTajriba Bridge\t\t\t\t\t\t\n2\t990000002\tlink\thttps://x\t\t\t\t\t\t\n")
+        .unwrap();
+    let out = dir.path().join("local.bin.gz");
+    let summary = crate::import_geonames(&dump, Some(&alt), &out).unwrap();
+    assert_eq!((summary.features, summary.added), (2, 2));
+    let g = Gazetteer::load(&out).unwrap();
+    let text = "Iraqi troops crossed the Tajriba Bridge near Mosul and reached Qaryat Zuhur.";
+    let p = g.geoparse(text, &GeoHints::body(text));
+    check_spans(text, &p);
+    assert_eq!(find(&p, "Tajriba Bridge").expect("bridge").1.geonameid, Some(990_000_002));
+    assert_eq!(find(&p, "Qaryat Zuhur").expect("village").1.geonameid, Some(990_000_001));
+    assert_eq!(find(&p, "Mosul").expect("the shipped places are kept").1.geonameid, Some(99072));
+    // A bad row names the file, line and field.
+    std::fs::write(&dump, "5\tX\tX\t\tnorth\t1\tP\tPPL\tIQ\t\t\t\t\t\t0\n").unwrap();
+    let err = crate::import_geonames(&dump, None, &out).unwrap_err().to_string();
+    assert!(err.contains("IQ.txt") && err.contains("line 1") && err.contains("latitude"), "{err}");
+}
+
+#[test]
+fn random_fragment_soup_never_panics_and_spans_slice() {
+    const FRAGMENTS: &[&str] = &[
+        "Mosul",
+        "al-",
+        "al ",
+        "Ar-",
+        "Raqqa",
+        ",",
+        ", ",
+        "—",
+        " - ",
+        "of",
+        "the ",
+        "village",
+        " of ",
+        "30 km",
+        "km",
+        " south ",
+        "west of ",
+        "Iraq",
+        "\n",
+        "’s",
+        "'s",
+        "U.S.",
+        "ʿ",
+        "É",
+        "é",
+        "Kirkuk",
+        " province",
+        "bridge",
+        "President ",
+        "Tom ",
+        "Kelly",
+        " said",
+        ". ",
+        "MOSUL",
+        "الموصل",
+        "  ",
+        "Calif.",
+        "Tal Afar",
+        "near ",
+        "in ",
+        "Gogjali",
+        "Khazir",
+        "St. ",
+        "Louis",
+        "-",
+        ".",
+        "Qa'im",
+        "ABC",
+        "1",
+        "Ⅻ",
+        "\u{301}",
+        "😀",
+    ];
+    let g = gaz();
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..1500 {
+        let n = (next() % 24) as usize;
+        let text: String = (0..n).map(|_| FRAGMENTS[(next() % FRAGMENTS.len() as u64) as usize]).collect();
+        let p = g.geoparse(&text, &GeoHints::body(&text));
+        check_spans(&text, &p);
+        for i in 0..p.places.len() {
+            if let Some(loc) = p.location(i) {
+                assert!((-90.0..=90.0).contains(&loc.latitude) && (-180.0..=180.0).contains(&loc.longitude));
+                assert!((1..=3).contains(&loc.geo_precision));
+                assert_eq!(&text[loc.span.range()], loc.span.text);
+            }
+        }
+    }
+}
+
+#[test]
+fn streets_are_sub_places_of_their_town() {
+    let text = "Police closed Main Street in Mosul after the blast, and traffic on Highway 2 slowed.";
+    let p = parse(text);
+    for name in ["Main Street", "Highway 2"] {
+        let (i, m) = find(&p, name).unwrap_or_else(|| panic!("{name} in {:?}", p.places));
+        assert_eq!(m.kind, "sub-place");
+        let loc = p.location(i).expect("placed at Mosul");
+        assert!(km((loc.latitude, loc.longitude), MOSUL) < 30.0 && loc.geo_precision == 2);
+    }
+    // A town's name that only names the street gives way to it.
+    let p = parse("Firefighters were called to a house on Augusta Street in Alexandria, Louisiana.");
+    assert!(find(&p, "Augusta").is_none());
+    assert_eq!(find(&p, "Augusta Street").expect("street").1.kind, "sub-place");
+    assert_eq!(find(&p, "Alexandria").unwrap().1.admin1.as_deref(), Some("Louisiana"));
+}

@@ -1,0 +1,289 @@
+//! Fusing the stored events: cluster them all, rewrite only the fused events
+//! whose members changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use sitrep_fuse::{Features, FusedEvent, Member, Report, cluster, fuse_group, fused_id};
+use sitrep_model::{Date, Event, stable_id};
+
+use crate::decode::event_from_json;
+use crate::write::set_meta;
+use crate::{Store, StoreError};
+
+/// What a fusion pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FusionSummary {
+    /// Events (reports) considered.
+    pub events: u64,
+    /// Fused events after the pass.
+    pub fused: u64,
+    /// Fused events created.
+    pub created: u64,
+    /// Fused events whose members' content changed (same members, same id).
+    pub updated: u64,
+    /// Fused events removed (their members now belong elsewhere, or are gone).
+    pub removed: u64,
+    /// Fused events left as they were.
+    pub unchanged: u64,
+    /// Wall time of the pass.
+    pub elapsed: Duration,
+}
+
+/// One stored event as fusion reads it.
+struct Row {
+    id: i64,
+    uid: String,
+    fingerprint: String,
+    cluster_id: Option<i64>,
+}
+
+impl Store {
+    /// Re-fuses every stored event, in one transaction. Fused events whose
+    /// members (and their content) did not change keep their rows and ids;
+    /// the others are rebuilt. Readers keep seeing the previous state until
+    /// the pass commits.
+    ///
+    /// # Errors
+    /// On a database error (the pass is rolled back), or when a stored
+    /// event cannot be read back.
+    pub fn fuse(&mut self) -> Result<FusionSummary, StoreError> {
+        let start = Instant::now();
+        let path = self.path.clone();
+        let config = self.options.fusion.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+
+        // 1. Every event's features.
+        let mut rows: Vec<Row> = Vec::new();
+        let mut reports: Vec<Report> = Vec::new();
+        let mut stale: Vec<(i64, Vec<u8>)> = Vec::new();
+        {
+            let mut stmt = tx
+                .prepare("SELECT id, uid, document_id, features, fingerprint, cluster_id FROM events ORDER BY uid")
+                .map_err(sql)?;
+            let mut q = stmt.query([]).map_err(sql)?;
+            while let Some(r) = q.next().map_err(sql)? {
+                let id: i64 = r.get(0).map_err(sql)?;
+                let uid: String = r.get(1).map_err(sql)?;
+                let document: i64 = r.get(2).map_err(sql)?;
+                let blob: Vec<u8> = r.get(3).map_err(sql)?;
+                let features = match Features::decode(&blob) {
+                    Some(f) => f,
+                    None => {
+                        // Written by another version of the features: recompute from the event.
+                        let json: String = tx
+                            .prepare_cached("SELECT json FROM events WHERE id = ?1")
+                            .map_err(sql)?
+                            .query_row([id], |r| r.get(0))
+                            .map_err(sql)?;
+                        let event = decode_event(&path, &uid, &json)?;
+                        let f = Features::of(&event, &config);
+                        stale.push((id, f.encode()));
+                        f
+                    }
+                };
+                rows.push(Row {
+                    id,
+                    uid: uid.clone(),
+                    fingerprint: r.get(4).map_err(sql)?,
+                    cluster_id: r.get(5).map_err(sql)?,
+                });
+                reports.push(Report { key: uid, document: u64::try_from(document).unwrap_or(0), features });
+            }
+        }
+        for (id, blob) in &stale {
+            tx.prepare_cached("UPDATE events SET features = ?1 WHERE id = ?2").map_err(sql)?.execute(params![blob, id]).map_err(sql)?;
+        }
+
+        // 2. Cluster.
+        let groups = cluster(&reports, &config);
+        drop(reports);
+
+        // 3. Compare with the stored fused events.
+        let mut existing: BTreeMap<String, (i64, String)> = BTreeMap::new();
+        {
+            let mut stmt = tx.prepare("SELECT key, id, fingerprint FROM clusters").map_err(sql)?;
+            let mut q = stmt.query([]).map_err(sql)?;
+            while let Some(r) = q.next().map_err(sql)? {
+                existing.insert(r.get(0).map_err(sql)?, (r.get(1).map_err(sql)?, r.get(2).map_err(sql)?));
+            }
+        }
+        let mut summary = FusionSummary { events: rows.len() as u64, fused: groups.len() as u64, ..FusionSummary::default() };
+        let mut keep: BTreeSet<String> = BTreeSet::new();
+        for group in &groups {
+            let uids: Vec<&str> = group.iter().map(|&i| rows[i].uid.as_str()).collect();
+            let key = fused_id(&uids);
+            // Members are in uid order (cluster sorts by key): the fingerprint is order-free.
+            let prints: Vec<&[u8]> = group.iter().map(|&i| rows[i].fingerprint.as_bytes()).collect();
+            let fingerprint = stable_id(&prints);
+            let cluster_id = match existing.get(&key) {
+                Some((id, fp)) if *fp == fingerprint => {
+                    summary.unchanged += 1;
+                    *id
+                }
+                found => {
+                    let members = load_members(&tx, &path, group.iter().map(|&i| rows[i].id))?;
+                    let fused = fuse_members(&members);
+                    let id = write_cluster(&tx, found.map(|(id, _)| *id), &key, &fingerprint, &fused, &members)
+                        .map_err(sql)?;
+                    if found.is_some() {
+                        summary.updated += 1;
+                    } else {
+                        summary.created += 1;
+                    }
+                    id
+                }
+            };
+            for &i in group {
+                if rows[i].cluster_id != Some(cluster_id) {
+                    tx.prepare_cached("UPDATE events SET cluster_id = ?1 WHERE id = ?2")
+                        .map_err(sql)?
+                        .execute(params![cluster_id, rows[i].id])
+                        .map_err(sql)?;
+                }
+            }
+            keep.insert(key);
+        }
+        for (key, (id, _)) in &existing {
+            if !keep.contains(key) {
+                tx.prepare_cached("DELETE FROM clusters WHERE id = ?1").map_err(sql)?.execute([id]).map_err(sql)?;
+                summary.removed += 1;
+            }
+        }
+        set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        // Keep the query planner's statistics fresh (cheap when little changed).
+        self.conn.execute_batch("PRAGMA optimize").map_err(|e| StoreError::sqlite(&self.path, e))?;
+        summary.elapsed = start.elapsed();
+        Ok(summary)
+    }
+}
+
+/// A member event with what fusion needs of its document.
+struct Loaded {
+    uid: String,
+    document: String,
+    published: Option<Date>,
+    event: Event,
+}
+
+fn decode_event(path: &std::path::Path, uid: &str, json: &str) -> Result<Event, StoreError> {
+    let v: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| StoreError::Decode { path: path.to_path_buf(), what: format!("event {uid}"), detail: e.to_string() })?;
+    event_from_json(&v).map_err(|detail| StoreError::Decode { path: path.to_path_buf(), what: format!("event {uid}"), detail })
+}
+
+fn load_members(
+    tx: &Transaction<'_>,
+    path: &std::path::Path,
+    ids: impl Iterator<Item = i64>,
+) -> Result<Vec<Loaded>, StoreError> {
+    let sql = |e| StoreError::sqlite(path, e);
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT e.uid, e.json, d.key, d.published FROM events e JOIN documents d ON d.id = e.document_id \
+             WHERE e.id = ?1",
+        )
+        .map_err(sql)?;
+    let mut out = Vec::new();
+    for id in ids {
+        let row: Option<(String, String, String, Option<String>)> = stmt
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()
+            .map_err(sql)?;
+        let Some((uid, json, document, published)) = row else { continue };
+        let event = decode_event(path, &uid, &json)?;
+        out.push(Loaded { uid, document, published: published.and_then(|p| p.parse().ok()), event });
+    }
+    Ok(out)
+}
+
+fn fuse_members(members: &[Loaded]) -> FusedEvent {
+    let refs: Vec<Member<'_>> = members
+        .iter()
+        .map(|m| Member { key: &m.uid, document: &m.document, published: m.published, event: &m.event })
+        .collect();
+    fuse_group(&refs)
+}
+
+/// Inserts (or, given its row id, updates) a fused event with its actors and point.
+fn write_cluster(
+    tx: &Transaction<'_>,
+    id: Option<i64>,
+    key: &str,
+    fingerprint: &str,
+    fused: &FusedEvent,
+    members: &[Loaded],
+) -> rusqlite::Result<i64> {
+    let e = &fused.event;
+    let loc = e.location.as_ref();
+    let json = serde_json::to_string(fused).expect("fused events always serialise");
+    let values = params![
+        key,
+        fingerprint,
+        e.event_type.name(),
+        e.sub_event_type.name(),
+        e.event_date.map(|d| d.to_string()),
+        e.time_precision,
+        loc.and_then(|l| l.iso.clone()),
+        loc.and_then(|l| l.country.clone()),
+        loc.and_then(|l| l.admin1.clone()),
+        loc.map(|l| l.name.clone()),
+        loc.map(|l| l.latitude),
+        loc.map(|l| l.longitude),
+        loc.map(|l| l.geo_precision),
+        e.fatalities,
+        fused.fatalities_range[1],
+        i64::try_from(fused.n_sources).unwrap_or(i64::MAX),
+        i64::try_from(fused.n_documents).unwrap_or(i64::MAX),
+        json,
+    ];
+    let id = match id {
+        Some(id) => {
+            tx.prepare_cached(
+                "UPDATE clusters SET key = ?1, fingerprint = ?2, event_type = ?3, sub_event_type = ?4, event_date = ?5, \
+                 time_precision = ?6, iso = ?7, country = ?8, admin1 = ?9, location = ?10, latitude = ?11, \
+                 longitude = ?12, geo_precision = ?13, fatalities = ?14, fatalities_max = ?15, n_sources = ?16, \
+                 n_documents = ?17, json = ?18 WHERE id = ?19",
+            )?
+            .execute(rusqlite::params_from_iter(values.iter().copied().chain(std::iter::once(&id as &dyn rusqlite::ToSql))))?;
+            tx.prepare_cached("DELETE FROM cluster_actors WHERE cluster_id = ?1")?.execute([id])?;
+            tx.prepare_cached("DELETE FROM clusters_rtree WHERE id = ?1")?.execute([id])?;
+            tx.prepare_cached("DELETE FROM clusters_fts WHERE rowid = ?1")?.execute([id])?;
+            id
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO clusters (key, fingerprint, event_type, sub_event_type, event_date, time_precision, iso, \
+                 country, admin1, location, latitude, longitude, geo_precision, fatalities, fatalities_max, n_sources, \
+                 n_documents, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            )?
+            .execute(values)?;
+            tx.last_insert_rowid()
+        }
+    };
+    if let Some(l) = loc {
+        tx.prepare_cached("INSERT INTO clusters_rtree (id, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, ?3, ?3)")?
+            .execute(params![id, l.latitude, l.longitude])?;
+    }
+    let evidence: Vec<&str> = members.iter().map(|m| m.event.evidence.text.as_str()).collect();
+    tx.prepare_cached("INSERT INTO clusters_fts (rowid, evidence) VALUES (?1, ?2)")?
+        .execute(params![id, evidence.join("\n")])?;
+    // Every name any report gave, so that `--actor` finds the event whichever outlet named whom.
+    let mut names: BTreeSet<&str> = BTreeSet::new();
+    for m in members {
+        let ev = &m.event;
+        for a in ev.actor1.iter().chain(&ev.assoc_actor_1).chain(ev.actor2.iter()).chain(&ev.assoc_actor_2) {
+            names.insert(a.name.as_str());
+        }
+    }
+    for name in names {
+        tx.prepare_cached("INSERT INTO actor_names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?.execute([name])?;
+        let actor_id: i64 = tx.prepare_cached("SELECT id FROM actor_names WHERE name = ?1")?.query_row([name], |r| r.get(0))?;
+        tx.prepare_cached("INSERT OR IGNORE INTO cluster_actors (actor_id, cluster_id) VALUES (?1, ?2)")?
+            .execute([actor_id, id])?;
+    }
+    Ok(id)
+}

@@ -1,0 +1,279 @@
+//! The sitrep corpus store: one SQLite file holding every ingested
+//! document, the events, places and actors read from it, and the fused
+//! events (one per real event, however many reports described it).
+//!
+//! The principal type is [`Store`]. One process writes (`sitrep ingest`,
+//! `sitrep recode`); any number read at the same time (`sitrep query`,
+//! `sitrep export`): the database runs in WAL mode, so readers see the last
+//! committed state and never wait for the writer.
+//!
+//! - **Idempotent.** Documents are keyed by `document.id` and carry a
+//!   [`content_hash`]. Writing a document whose key and hash are stored
+//!   changes nothing; a changed document replaces all its records; the same
+//!   content under a second key is skipped as a duplicate.
+//! - **Crash-safe.** [`Store::write_batch`] writes a batch of documents in one
+//!   transaction: a killed process loses at most the batch in flight, and
+//!   the next run skips what was committed. Fusion state is marked dirty in
+//!   the same transaction, so an interrupted run fuses on the next one.
+//! - **Fusion.** [`Store::fuse`] clusters every stored event with
+//!   `sitrep_fuse` and rewrites only the fused events whose members
+//!   changed. The result depends only on the stored events, never on the
+//!   order they were ingested in.
+//! - **Queries.** [`Store::query`] filters fused events by country, admin1,
+//!   type, actor, dates, a point and radius (R*Tree), full text of the
+//!   evidence (FTS5) and number of sources.
+//! - **Schema.** Versioned (`PRAGMA user_version`, [`SCHEMA_VERSION`]) and
+//!   migrated forward in one transaction (`migrations/*.sql`); a file of
+//!   another program, a damaged file or a file of a newer sitrep is refused
+//!   before anything is written ([`StoreError`]).
+
+mod decode;
+mod error;
+mod export;
+mod fusion;
+mod prepare;
+mod query;
+mod recode;
+mod schema;
+mod write;
+
+#[cfg(feature = "parquet")]
+mod parquet_export;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use decode::event_from_json;
+pub use error::StoreError;
+pub use export::{ExportFormat, FusedWriter};
+pub use fusion::FusionSummary;
+pub use prepare::{PreparedDocument, content_hash, prepare};
+pub use query::{FusedRow, Query};
+pub use recode::{RecodeOutcome, StoredDocument};
+pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
+pub use sitrep_fuse::{FusedEvent, FusionConfig};
+pub use write::{Disposition, Known};
+
+/// How a store is opened.
+#[derive(Clone, Debug)]
+pub struct StoreOptions {
+    /// How long a writer waits for another writer's lock before giving up.
+    pub busy_timeout: Duration,
+    /// A size limit, in database pages (4 KiB each): writes beyond it fail
+    /// as if the disk were full. `None`: no limit but the disk's.
+    pub max_pages: Option<u64>,
+    /// The fusion settings.
+    pub fusion: FusionConfig,
+}
+
+impl Default for StoreOptions {
+    fn default() -> StoreOptions {
+        StoreOptions { busy_timeout: Duration::from_secs(10), max_pages: None, fusion: FusionConfig::builtin() }
+    }
+}
+
+/// Counts of what a store holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Documents.
+    pub documents: u64,
+    /// Events (one per report).
+    pub events: u64,
+    /// Fused events.
+    pub fused: u64,
+    /// Place mentions.
+    pub places: u64,
+    /// Actor mentions.
+    pub actors: u64,
+}
+
+/// A sitrep store: an SQLite file. See the crate documentation.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    options: StoreOptions,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating it if needed) a store for reading and writing, and
+    /// migrates its schema to this build's version.
+    ///
+    /// # Errors
+    /// When the file is not a sitrep store, is damaged, was written by a
+    /// newer sitrep, or cannot be created or written (a read-only file or
+    /// directory). Nothing is written to the file in any of these cases.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, StoreOptions::default())
+    }
+
+    /// [`Store::open`] with options.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_with(path: &Path, options: StoreOptions) -> Result<Store, StoreError> {
+        let exists = schema::check_header(path)?;
+        if !exists && !path.exists() {
+            // Create the file ourselves first: the operating system's reason
+            // (a read-only or missing directory) is clearer than SQLite's.
+            if let Err(e) = std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+                let detail = format!("cannot create the file: {e}");
+                return Err(match e.kind() {
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                        StoreError::ReadOnly { path: path.to_path_buf(), detail }
+                    }
+                    _ => StoreError::CannotOpen { path: path.to_path_buf(), detail },
+                });
+            }
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let mut conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        let sql = |e| StoreError::sqlite(path, e);
+        conn.busy_timeout(options.busy_timeout).map_err(sql)?;
+        let version = schema::check_identity(&conn, path).map_err(|e| read_only_dir(path, e))?;
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(sql)? {
+            return Err(StoreError::ReadOnly { path: path.to_path_buf(), detail: "the file is read-only".into() });
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| read_only_dir(path, StoreError::sqlite(path, e)))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::ReadOnly {
+                path: path.to_path_buf(),
+                detail: format!("cannot switch to WAL mode (journal mode stays {mode})"),
+            });
+        }
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;").map_err(sql)?;
+        if let Some(pages) = options.max_pages {
+            let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0)).map_err(sql)?;
+        }
+        schema::migrate(&mut conn, path, version, SCHEMA_VERSION).map_err(|e| read_only_dir(path, e))?;
+        Ok(Store { conn, path: path.to_path_buf(), options })
+    }
+
+    /// Opens an existing store for reading only (query, export). Works while
+    /// another process writes.
+    ///
+    /// # Errors
+    /// When the file does not exist, is not a sitrep store, is damaged, or has
+    /// a schema other than this build's (older ones are upgraded by opening
+    /// them for writing once).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        if !schema::check_header(path)? {
+            return Err(StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: if path.exists() { "the database is empty".into() } else { "no such file".into() },
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::sqlite(path, e))?;
+        let sql = |e| StoreError::sqlite(path, e);
+        conn.busy_timeout(Duration::from_secs(10)).map_err(sql)?;
+        let version = schema::check_identity(&conn, path)?;
+        if version < SCHEMA_VERSION {
+            return Err(StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: format!(
+                    "schema version {version} is older than this sitrep's ({SCHEMA_VERSION}): open it for writing \
+                     once (`sitrep ingest --db FILE` with no new input, or `sitrep recode --db FILE`) to upgrade it"
+                ),
+            });
+        }
+        Ok(Store { conn, path: path.to_path_buf(), options: StoreOptions::default() })
+    }
+
+    /// The database file.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The fusion settings in use.
+    #[must_use]
+    pub fn fusion_config(&self) -> &FusionConfig {
+        &self.options.fusion
+    }
+
+    /// What the store holds.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        let count = |table: &str| -> Result<u64, StoreError> {
+            let n: i64 = self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .map_err(|e| self.err(e))?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        };
+        Ok(Counts {
+            documents: count("documents")?,
+            events: count("events")?,
+            fused: count("clusters")?,
+            places: count("places")?,
+            actors: count("actors")?,
+        })
+    }
+
+    /// True when events changed since the last fusion (an interrupted ingest
+    /// leaves this set; the next [`Store::fuse`] catches up).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub fn fusion_pending(&self) -> Result<bool, StoreError> {
+        Ok(self.meta("fusion_dirty")?.as_deref() == Some("1"))
+    }
+
+    /// Checks the whole file for damage (`PRAGMA quick_check`).
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] naming what SQLite found, or a database error.
+    pub fn check(&self) -> Result<(), StoreError> {
+        let result: String = self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        if result == "ok" { Ok(()) } else { Err(StoreError::Corrupt { path: self.path.clone(), detail: result }) }
+    }
+
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    pub(crate) fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::sqlite(&self.path, e)
+    }
+}
+
+/// An open failure of an existing file in a read-only directory shows up as
+/// "unable to open" when SQLite creates the `-wal`/`-shm` files: say so.
+fn read_only_dir(path: &Path, e: StoreError) -> StoreError {
+    match e {
+        StoreError::CannotOpen { detail, .. } | StoreError::ReadOnly { detail, .. } => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let writable = std::fs::metadata(dir).map(|m| !m.permissions().readonly()).unwrap_or(false);
+            let probe = dir.join(format!(".sitrep-probe-{}", std::process::id()));
+            let can_create = std::fs::File::create(&probe).map(|_| std::fs::remove_file(&probe)).is_ok();
+            let detail = if !writable || !can_create {
+                format!(
+                    "its directory {} is read-only (WAL mode needs to create {}-wal and {}-shm beside it): {detail}",
+                    dir.display(),
+                    path.display(),
+                    path.display()
+                )
+            } else {
+                detail
+            };
+            StoreError::ReadOnly { path: path.to_path_buf(), detail }
+        }
+        other => other,
+    }
+}

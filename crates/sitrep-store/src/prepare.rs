@@ -1,0 +1,363 @@
+//! Turning an analysed document into rows, off the writer thread.
+
+use serde::Serialize;
+use sitrep_fuse::{Features, FusionConfig};
+use sitrep_ingest::{Body, RawDocument};
+use sitrep_model::{Date, Diagnostic, DocumentRecord, Level, stable_id};
+
+/// A document and its records, ready to be written: everything serialised
+/// and hashed. Build with [`prepare`] (pure: call it on worker threads).
+#[derive(Clone, Debug)]
+pub struct PreparedDocument {
+    pub(crate) key: String,
+    pub(crate) hash: String,
+    pub(crate) file: String,
+    pub(crate) line: Option<u64>,
+    pub(crate) kind: &'static str,
+    pub(crate) raw: String,
+    pub(crate) text: Option<String>,
+    pub(crate) text_len: usize,
+    pub(crate) container: String,
+    pub(crate) title: Option<String>,
+    pub(crate) published: Option<String>,
+    pub(crate) outlet: Option<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) language: Option<String>,
+    pub(crate) author: Option<String>,
+    pub(crate) diagnostics: String,
+    pub(crate) events: Vec<PreparedEvent>,
+    pub(crate) places: Vec<PreparedPlace>,
+    pub(crate) actors: Vec<PreparedActor>,
+}
+
+impl PreparedDocument {
+    /// The document's key (`document.id`).
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The content hash ([`content_hash`]).
+    #[must_use]
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// How many events the document has.
+    #[must_use]
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedEvent {
+    pub(crate) uid: String,
+    pub(crate) event_id: String,
+    pub(crate) sub_event_type: &'static str,
+    pub(crate) event_date: Option<String>,
+    pub(crate) time_precision: u8,
+    pub(crate) iso: Option<String>,
+    pub(crate) country: Option<String>,
+    pub(crate) admin1: Option<String>,
+    pub(crate) location: Option<String>,
+    pub(crate) latitude: Option<f64>,
+    pub(crate) longitude: Option<f64>,
+    pub(crate) geo_precision: Option<u8>,
+    pub(crate) actor1: Option<String>,
+    pub(crate) actor2: Option<String>,
+    pub(crate) fatalities: u32,
+    pub(crate) evidence: String,
+    pub(crate) fingerprint: String,
+    pub(crate) features: Vec<u8>,
+    pub(crate) json: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedPlace {
+    pub(crate) text: String,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) name: Option<String>,
+    pub(crate) geonameid: Option<u32>,
+    pub(crate) iso: Option<String>,
+    pub(crate) admin1: Option<String>,
+    pub(crate) latitude: Option<f64>,
+    pub(crate) longitude: Option<f64>,
+    pub(crate) json: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PreparedActor {
+    pub(crate) text: String,
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    pub(crate) name: String,
+    pub(crate) inter: u8,
+    pub(crate) country: Option<String>,
+}
+
+/// What the container gave besides the body: kept so that `recode` can
+/// rebuild the document exactly as it was read.
+#[derive(Serialize, serde::Deserialize, Default)]
+pub(crate) struct Container {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) outlet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) title: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub(crate) diagnostics: Vec<StoredDiagnostic>,
+    /// The `--published` fallback the document was analysed with.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) default_published: Option<String>,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+pub(crate) struct StoredDiagnostic {
+    pub(crate) level: String,
+    pub(crate) code: String,
+    pub(crate) message: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub(crate) line: Option<u64>,
+}
+
+impl StoredDiagnostic {
+    pub(crate) fn of(d: &Diagnostic) -> StoredDiagnostic {
+        StoredDiagnostic {
+            level: match d.level {
+                Level::Info => "info",
+                Level::Warning => "warning",
+                Level::Error => "error",
+            }
+            .to_owned(),
+            code: d.code.to_owned(),
+            message: d.message.clone(),
+            file: d.file.clone(),
+            line: d.line,
+        }
+    }
+
+    pub(crate) fn to_diagnostic(&self) -> Diagnostic {
+        let level = match self.level.as_str() {
+            "info" => Level::Info,
+            "error" => Level::Error,
+            _ => Level::Warning,
+        };
+        Diagnostic { level, code: intern(&self.code), message: self.message.clone(), file: self.file.clone(), line: self.line }
+    }
+}
+
+/// Diagnostic codes are `&'static str`; stored ones are interned (a few dozen distinct codes at most).
+fn intern(code: &str) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static CODES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut codes = CODES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(c) = codes.get(code) {
+        return c;
+    }
+    let leaked: &'static str = Box::leak(code.to_owned().into_boxed_str());
+    codes.insert(leaked);
+    leaked
+}
+
+/// A 128-bit FNV-1a hash of a document's content: its body and kind, what
+/// its container said (date, URL, outlet, title) and the `--published`
+/// fallback. Ingesting the same content again finds this hash and changes
+/// nothing; a changed document has another hash and replaces its records.
+#[must_use]
+pub fn content_hash(raw: &RawDocument, default_published: Option<Date>) -> String {
+    let mut h = Fnv128::new();
+    let (kind, body) = match &raw.body {
+        Body::Text(t) => (b"text".as_slice(), t.as_str()),
+        Body::Html(t) => (b"html".as_slice(), t.as_str()),
+    };
+    h.part(kind);
+    h.part(body.as_bytes());
+    h.part(raw.published.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+    h.part(raw.url.as_deref().unwrap_or("").as_bytes());
+    h.part(raw.outlet.as_deref().unwrap_or("").as_bytes());
+    h.part(raw.title.as_deref().unwrap_or("").as_bytes());
+    h.part(default_published.map(|d| d.to_string()).unwrap_or_default().as_bytes());
+    h.hex()
+}
+
+struct Fnv128(u128);
+
+impl Fnv128 {
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013B;
+    fn new() -> Fnv128 {
+        Fnv128(0x6c62_272e_07bb_0142_62b8_2175_6295_c58d)
+    }
+    fn part(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u128::from(b);
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+        // Separate parts, and mark their lengths, so that parts never run together.
+        for b in (bytes.len() as u64).to_le_bytes() {
+            self.0 ^= u128::from(b) | 0x100;
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+    }
+    fn hex(&self) -> String {
+        format!("{:032x}", self.0)
+    }
+}
+
+/// Serialises a document and its record into rows. `record` must have been
+/// analysed with the text included (`PipelineBuilder::include_text(true)`):
+/// the store keeps the text that spans point into. `hash` is the
+/// [`content_hash`] and `default_published` the fallback date the pipeline
+/// was built with (kept for `recode`).
+#[must_use]
+pub fn prepare(
+    raw: &RawDocument,
+    record: &DocumentRecord,
+    hash: String,
+    default_published: Option<Date>,
+    config: &FusionConfig,
+) -> PreparedDocument {
+    let meta = &record.document;
+    let (kind, body) = match &raw.body {
+        Body::Text(t) => ("text", t),
+        Body::Html(t) => ("html", t),
+    };
+    let analysed = meta.text.as_deref().unwrap_or("");
+    // Plain-text documents are analysed on a prefix of their body (boilerplate
+    // cut at the end): keep only its length then.
+    let text = (!body.starts_with(analysed)).then(|| analysed.to_owned());
+    let container = Container {
+        published: raw.published.map(|d| d.to_string()),
+        url: raw.url.clone(),
+        outlet: raw.outlet.clone(),
+        title: raw.title.clone(),
+        diagnostics: raw.diagnostics.iter().map(StoredDiagnostic::of).collect(),
+        default_published: default_published.map(|d| d.to_string()),
+    };
+    let diagnostics: Vec<StoredDiagnostic> = record.diagnostics.iter().map(StoredDiagnostic::of).collect();
+    let mut seen_uids = std::collections::BTreeSet::new();
+    let events = record
+        .events
+        .iter()
+        .enumerate()
+        .map(|(ord, e)| {
+            let mut uid = stable_id(&[meta.id.as_bytes(), e.id.as_bytes()]);
+            if !seen_uids.insert(uid.clone()) {
+                // Two events with one id in one record: tell them apart by position.
+                uid = stable_id(&[meta.id.as_bytes(), e.id.as_bytes(), ord.to_string().as_bytes()]);
+                seen_uids.insert(uid.clone());
+            }
+            let json = serde_json::to_string(e).expect("events always serialise");
+            let loc = e.location.as_ref();
+            PreparedEvent {
+                uid,
+                event_id: e.id.clone(),
+                sub_event_type: e.sub_event_type.name(),
+                event_date: e.event_date.map(|d| d.to_string()),
+                time_precision: e.time_precision,
+                iso: loc.and_then(|l| l.iso.clone()),
+                country: loc.and_then(|l| l.country.clone()),
+                admin1: loc.and_then(|l| l.admin1.clone()),
+                location: loc.map(|l| l.name.clone()),
+                latitude: loc.map(|l| l.latitude),
+                longitude: loc.map(|l| l.longitude),
+                geo_precision: loc.map(|l| l.geo_precision),
+                actor1: e.actor1.as_ref().map(|a| a.name.clone()),
+                actor2: e.actor2.as_ref().map(|a| a.name.clone()),
+                fatalities: e.fatalities,
+                evidence: e.evidence.text.clone(),
+                fingerprint: stable_id(&[json.as_bytes()]),
+                features: Features::of(e, config).encode(),
+                json,
+            }
+        })
+        .collect();
+    let places = record
+        .places
+        .iter()
+        .map(|p| PreparedPlace {
+            text: p.span.text.clone(),
+            start: p.span.start,
+            end: p.span.end,
+            name: p.name.clone(),
+            geonameid: p.geonameid,
+            iso: p.iso.clone(),
+            admin1: p.admin1.clone(),
+            latitude: p.latitude,
+            longitude: p.longitude,
+            json: serde_json::to_string(p).expect("places always serialise"),
+        })
+        .collect();
+    let actors = record
+        .actors
+        .iter()
+        .map(|a| PreparedActor {
+            text: a.span.text.clone(),
+            start: a.span.start,
+            end: a.span.end,
+            name: a.name.clone(),
+            inter: a.inter.code(),
+            country: a.country.clone(),
+        })
+        .collect();
+    PreparedDocument {
+        key: meta.id.clone(),
+        hash,
+        file: raw.file.clone(),
+        line: raw.line,
+        kind,
+        raw: body.clone(),
+        text,
+        text_len: analysed.len(),
+        container: serde_json::to_string(&container).expect("containers always serialise"),
+        title: meta.title.clone(),
+        published: meta.published.map(|d| d.to_string()),
+        outlet: meta.outlet.clone(),
+        url: meta.url.clone(),
+        language: meta.language.clone(),
+        author: meta.author.clone(),
+        diagnostics: serde_json::to_string(&diagnostics).expect("diagnostics always serialise"),
+        events,
+        places,
+        actors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_hash_covers_body_metadata_and_fallback_date() {
+        let a = RawDocument::text("a.txt", "Troops advanced.".into());
+        let h = content_hash(&a, None);
+        assert_eq!(h.len(), 32);
+        assert_eq!(h, content_hash(&RawDocument::text("b.txt", "Troops advanced.".into()), None));
+        let mut b = a.clone();
+        b.id = "elsewhere.txt".into();
+        assert_eq!(h, content_hash(&b, None), "the same content under another name hashes the same");
+        let mut c = a.clone();
+        c.body = Body::Text("Troops advanced!".into());
+        assert_ne!(h, content_hash(&c, None));
+        let mut d = a.clone();
+        d.outlet = Some("Wire".into());
+        assert_ne!(h, content_hash(&d, None));
+        assert_ne!(h, content_hash(&a, Some(Date::constant(2020, 1, 1))));
+        let html = RawDocument::html("a.txt", "Troops advanced.".into());
+        assert_ne!(h, content_hash(&html, None));
+    }
+
+    #[test]
+    fn stored_diagnostics_round_trip() {
+        let d = Diagnostic::warning("invalid-utf8", "3 bytes replaced").in_file("a.txt").at_line(4);
+        let back = StoredDiagnostic::of(&d).to_diagnostic();
+        assert_eq!(back, d);
+    }
+}

@@ -1,0 +1,222 @@
+//! Writing documents: one transaction per batch, idempotent by key and hash.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::prepare::PreparedDocument;
+use crate::{Store, StoreError};
+
+/// What the store already knows of a document (key and content hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Known {
+    /// Nothing: the document is new.
+    New,
+    /// The key is stored with the same content: nothing to do.
+    Unchanged,
+    /// The key is stored with other content: the document will be replaced.
+    Changed,
+    /// The same content is stored under another key.
+    Duplicate(String),
+}
+
+/// What [`Store::write_batch`] did with one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Disposition {
+    /// Stored for the first time.
+    New,
+    /// Its old records were replaced.
+    Replaced,
+    /// Already stored with this content: nothing written.
+    Unchanged,
+    /// The same content is stored under this other key: nothing written.
+    Duplicate(String),
+}
+
+impl Store {
+    /// Looks a document up by key and content hash, without writing. Call it
+    /// before analysing a document to skip work that is already stored.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub fn known(&self, key: &str, hash: &str) -> Result<Known, StoreError> {
+        known(&self.conn, key, hash).map_err(|e| self.err(e))
+    }
+
+    /// Writes a batch of documents in one transaction: all of them or, on
+    /// error, none (earlier batches stay committed).
+    ///
+    /// # Errors
+    /// [`StoreError::DiskFull`] when the disk or the size limit is reached,
+    /// [`StoreError::Busy`] when another writer holds the lock, or another
+    /// database error. The transaction is rolled back in every case.
+    pub fn write_batch(&mut self, docs: &[PreparedDocument]) -> Result<Vec<Disposition>, StoreError> {
+        let path = self.path.clone();
+        let engine = engine();
+        let now = jiff::Timestamp::now().to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::sqlite(&path, e))?;
+        let mut out = Vec::with_capacity(docs.len());
+        let mut dirty = false;
+        for doc in docs {
+            let d = write_one(&tx, doc, &engine, &now).map_err(|e| StoreError::sqlite(&path, e))?;
+            dirty |= matches!(d, Disposition::New | Disposition::Replaced);
+            out.push(d);
+        }
+        if dirty {
+            set_meta(&tx, "fusion_dirty", "1").map_err(|e| StoreError::sqlite(&path, e))?;
+        }
+        tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
+        Ok(out)
+    }
+}
+
+/// The engine that analysed stored documents.
+pub(crate) fn engine() -> String {
+    format!("sitrep {}", env!("CARGO_PKG_VERSION"))
+}
+
+pub(crate) fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2")?
+        .execute(params![key, value])?;
+    Ok(())
+}
+
+fn known(conn: &rusqlite::Connection, key: &str, hash: &str) -> rusqlite::Result<Known> {
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT content_hash FROM documents WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    match stored {
+        Some(h) if h == hash => return Ok(Known::Unchanged),
+        Some(_) => return Ok(Known::Changed),
+        None => {}
+    }
+    let other: Option<String> = conn
+        .prepare_cached("SELECT key FROM documents WHERE content_hash = ?1 AND key <> ?2 LIMIT 1")?
+        .query_row([hash, key], |r| r.get(0))
+        .optional()?;
+    Ok(other.map_or(Known::New, Known::Duplicate))
+}
+
+fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &str) -> rusqlite::Result<Disposition> {
+    let disposition = match known(tx, &doc.key, &doc.hash)? {
+        Known::Unchanged => return Ok(Disposition::Unchanged),
+        Known::Duplicate(other) => return Ok(Disposition::Duplicate(other)),
+        Known::Changed => {
+            // Cascades to events (and their FTS rows), places and actors.
+            tx.prepare_cached("DELETE FROM documents WHERE key = ?1")?.execute([&doc.key])?;
+            Disposition::Replaced
+        }
+        Known::New => Disposition::New,
+    };
+    let source_id = match &doc.outlet {
+        Some(outlet) => Some(source_id(tx, outlet)?),
+        None => None,
+    };
+    tx.prepare_cached(
+        "INSERT INTO documents (key, content_hash, file, line, kind, raw, text, text_len, container, title, \
+         published, source_id, url, language, author, diagnostics, engine, ingested_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+    )?
+    .execute(params![
+        doc.key,
+        doc.hash,
+        doc.file,
+        doc.line.and_then(|l| i64::try_from(l).ok()),
+        doc.kind,
+        doc.raw,
+        doc.text,
+        i64::try_from(doc.text_len).unwrap_or(i64::MAX),
+        doc.container,
+        doc.title,
+        doc.published,
+        source_id,
+        doc.url,
+        doc.language,
+        doc.author,
+        doc.diagnostics,
+        engine,
+        now,
+    ])?;
+    let document_id = tx.last_insert_rowid();
+    insert_records(tx, document_id, doc)?;
+    Ok(disposition)
+}
+
+/// Inserts a document's events, places and actors.
+pub(crate) fn insert_records(tx: &Transaction<'_>, document_id: i64, doc: &PreparedDocument) -> rusqlite::Result<()> {
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO events (document_id, ord, uid, event_id, sub_event_type, event_date, time_precision, iso, \
+         country, admin1, location, latitude, longitude, geo_precision, actor1, actor2, fatalities, evidence, \
+         fingerprint, features, json) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    )?;
+    for (ord, e) in doc.events.iter().enumerate() {
+        ins.execute(params![
+            document_id,
+            i64::try_from(ord).unwrap_or(i64::MAX),
+            e.uid,
+            e.event_id,
+            e.sub_event_type,
+            e.event_date,
+            e.time_precision,
+            e.iso,
+            e.country,
+            e.admin1,
+            e.location,
+            e.latitude,
+            e.longitude,
+            e.geo_precision,
+            e.actor1,
+            e.actor2,
+            e.fatalities,
+            e.evidence,
+            e.fingerprint,
+            e.features,
+            e.json,
+        ])?;
+    }
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO places (document_id, ord, text, start_byte, end_byte, name, geonameid, iso, admin1, latitude, \
+         longitude, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for (ord, p) in doc.places.iter().enumerate() {
+        ins.execute(params![
+            document_id,
+            i64::try_from(ord).unwrap_or(i64::MAX),
+            p.text,
+            p.start,
+            p.end,
+            p.name,
+            p.geonameid,
+            p.iso,
+            p.admin1,
+            p.latitude,
+            p.longitude,
+            p.json,
+        ])?;
+    }
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO actors (document_id, ord, text, start_byte, end_byte, name, inter, country) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (ord, a) in doc.actors.iter().enumerate() {
+        ins.execute(params![
+            document_id,
+            i64::try_from(ord).unwrap_or(i64::MAX),
+            a.text,
+            a.start,
+            a.end,
+            a.name,
+            a.inter,
+            a.country
+        ])?;
+    }
+    Ok(())
+}
+
+fn source_id(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<i64> {
+    tx.prepare_cached("INSERT INTO sources(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?.execute([name])?;
+    tx.prepare_cached("SELECT id FROM sources WHERE name = ?1")?.query_row([name], |r| r.get(0))
+}

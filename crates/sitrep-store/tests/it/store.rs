@@ -1,0 +1,265 @@
+use sitrep_model::{Date, SubEventType};
+use sitrep_store::{Disposition, ExportFormat, FusedWriter, Known, Query, Store};
+
+use crate::{all_jsonl, corpus, fresh, prepared};
+
+#[test]
+fn writing_the_same_content_again_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh(dir.path());
+    let docs = prepared(&corpus());
+    let first = store.write_batch(&docs).unwrap();
+    assert!(first.iter().all(|d| *d == Disposition::New));
+    assert_eq!(store.counts().unwrap().documents, 5);
+    assert!(store.fusion_pending().unwrap());
+    store.fuse().unwrap();
+    assert!(!store.fusion_pending().unwrap());
+    let counts = store.counts().unwrap();
+    assert_eq!((counts.documents, counts.events, counts.fused), (5, 6, 4));
+    let before = all_jsonl(&store);
+
+    let again = store.write_batch(&docs).unwrap();
+    assert!(again.iter().all(|d| *d == Disposition::Unchanged), "{again:?}");
+    assert_eq!(store.counts().unwrap(), counts);
+    assert!(!store.fusion_pending().unwrap(), "nothing new: fusion stays clean");
+    assert_eq!(store.known(docs[0].key(), docs[0].hash()).unwrap(), Known::Unchanged);
+    let f = store.fuse().unwrap();
+    assert_eq!((f.created, f.updated, f.removed), (0, 0, 0));
+    assert_eq!(all_jsonl(&store), before);
+}
+
+#[test]
+fn a_changed_document_replaces_its_records_and_a_copy_is_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh(dir.path());
+    store.write_batch(&prepared(&corpus())).unwrap();
+    store.fuse().unwrap();
+
+    // The Gulf Daily report is corrected: a new toll, no longer the same content.
+    let mut docs = corpus();
+    let (raw, rec) = &mut docs[1];
+    let sitrep_ingest::Body::Text(t) = &mut raw.body else { unreachable!("text report") };
+    t.push_str(" The toll was later revised.");
+    rec.document.text = Some(t.clone());
+    rec.events[0].fatalities = 12;
+    let changed = prepared(&docs[1..2]);
+    assert_eq!(store.known(changed[0].key(), changed[0].hash()).unwrap(), Known::Changed);
+    assert_eq!(store.write_batch(&changed).unwrap(), vec![Disposition::Replaced]);
+    let counts = store.counts().unwrap();
+    assert_eq!((counts.documents, counts.events), (5, 6), "replaced, not added");
+
+    // The same content under another key is not stored twice.
+    let (mut raw, mut rec) = corpus().remove(3);
+    raw.id = "mirror/sahel-1".into();
+    rec.document.id = "mirror/sahel-1".into();
+    let copy = prepared(&[(raw, rec)]);
+    assert_eq!(store.write_batch(&copy).unwrap(), vec![Disposition::Duplicate("sahel-1".into())]);
+    assert_eq!(store.counts().unwrap().documents, 5);
+
+    let f = store.fuse().unwrap();
+    assert_eq!(f.fused, 4);
+    assert_eq!((f.created, f.updated, f.removed), (0, 1, 0), "only the Mosul strike was rebuilt: {f:?}");
+    let mosul = fused_where(&store, &Query { countries: vec!["IQ".into()], ..Query::default() });
+    let strike = mosul.iter().find(|v| v["sub_event_type"] == "Air/drone strike").unwrap();
+    assert_eq!(strike["fatalities_range"], serde_json::json!([8, 12]));
+}
+
+#[test]
+fn reports_of_one_event_fuse_and_near_misses_stay_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh(dir.path());
+    store.write_batch(&prepared(&corpus())).unwrap();
+    let f = store.fuse().unwrap();
+    assert_eq!((f.events, f.fused, f.created), (6, 4, 4));
+    let rows = fused_where(&store, &Query::default());
+    let strike = rows.iter().find(|v| v["sub_event_type"] == "Air/drone strike").unwrap();
+    assert_eq!(strike["n_sources"], 3);
+    assert_eq!(strike["sources"].as_array().unwrap().len(), 3);
+    assert_eq!(strike["fatalities"], 8, "the lowest credible count");
+    assert_eq!(strike["fatalities_range"], serde_json::json!([8, 10]));
+    assert_eq!(strike["source"]["outlet"], "Gulf Daily; Northern Wire; Tigris Radio");
+    // Spans of the fused event point into its representative document's text.
+    let doc = strike["document"].as_str().unwrap();
+    let text = corpus().into_iter().find(|(r, _)| r.id == doc).unwrap().1.document.text.unwrap();
+    let ev = &strike["evidence"];
+    let (s, e) = (ev["start"].as_u64().unwrap() as usize, ev["end"].as_u64().unwrap() as usize);
+    assert_eq!(&text[s..e], ev["text"].as_str().unwrap());
+    // The Bartella clash (same day, 23 km away, same article as one strike report) is its own event.
+    let clash = rows.iter().find(|v| v["sub_event_type"] == "Armed clash").unwrap();
+    assert_eq!(clash["n_documents"], 1);
+}
+
+#[test]
+fn fusion_does_not_depend_on_ingest_order() {
+    let docs = corpus();
+    let dir = tempfile::tempdir().unwrap();
+    let mut outputs = Vec::new();
+    for (i, order) in [[0, 1, 2, 3, 4], [4, 2, 0, 3, 1], [1, 3, 4, 0, 2]].iter().enumerate() {
+        let mut store = Store::open(&dir.path().join(format!("order-{i}.db"))).unwrap();
+        // One document per batch, fusing after each: the incremental path.
+        for &k in order {
+            store.write_batch(&prepared(&docs[k..=k])).unwrap();
+            store.fuse().unwrap();
+        }
+        outputs.push(all_jsonl(&store));
+    }
+    assert_eq!(outputs[0].len(), 4);
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}
+
+fn fused_where(store: &Store, q: &Query) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    store
+        .query(q, |row| {
+            out.push(serde_json::from_str(&row.json).unwrap());
+            Ok(())
+        })
+        .unwrap();
+    out
+}
+
+fn types(store: &Store, q: &Query) -> Vec<String> {
+    fused_where(store, q).iter().map(|v| v["sub_event_type"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+fn queries_filter_by_every_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh(dir.path());
+    store.write_batch(&prepared(&corpus())).unwrap();
+    store.fuse().unwrap();
+    let all = Query::default();
+    assert_eq!(types(&store, &all).len(), 4);
+    // Ordered by date (then id).
+    let dates: Vec<String> =
+        fused_where(&store, &all).iter().map(|v| v["event_date"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(dates, ["2016-11-03", "2016-11-03", "2017-01-18", "2017-10-10"]);
+
+    let q = |f: &dyn Fn(&mut Query)| {
+        let mut q = Query::default();
+        f(&mut q);
+        types(&store, &q)
+    };
+    assert_eq!(q(&|q| q.countries = vec!["Iraq".into()]).len(), 2, "by name");
+    assert_eq!(q(&|q| q.countries = vec!["iq".into(), "ML".into()]).len(), 3, "by ISO code, any case");
+    assert!(q(&|q| q.countries = vec!["Atlantis".into()]).is_empty());
+    assert_eq!(q(&|q| q.admin1 = vec!["nineveh".into()]).len(), 2);
+    assert_eq!(q(&|q| q.event_types = vec!["Battles".into()]), ["Armed clash"]);
+    assert_eq!(q(&|q| q.sub_event_types = vec![SubEventType::SuicideBomb.name().into()]), ["Suicide bomb"]);
+    assert_eq!(q(&|q| q.actors = vec!["coalition".into()]), ["Air/drone strike"], "any report's actors, any case");
+    assert_eq!(q(&|q| q.actors = vec!["100%".into()]).len(), 0, "LIKE wildcards are literal");
+    assert_eq!(
+        q(&|q| {
+            q.since = Some(Date::constant(2017, 1, 1));
+            q.until = Some(Date::constant(2017, 6, 30));
+        }),
+        ["Suicide bomb"]
+    );
+    // 30 km around Mosul takes Bartella (23 km) too; 10 km does not.
+    assert_eq!(q(&|q| q.near = Some((36.34, 43.12, 30.0))).len(), 2);
+    assert_eq!(q(&|q| q.near = Some((36.34, 43.12, 10.0))), ["Air/drone strike"]);
+    assert_eq!(q(&|q| q.text = Some("bodies AND recovered".into())), ["Air/drone strike"], "evidence of any report");
+    assert_eq!(q(&|q| q.text = Some("\"truck packed\"".into())), ["Suicide bomb"]);
+    assert_eq!(q(&|q| q.min_sources = Some(2)), ["Air/drone strike"]);
+    assert_eq!(q(&|q| q.limit = Some(1)).len(), 1);
+    assert_eq!(
+        q(&|q| {
+            q.countries = vec!["IQ".into()];
+            q.text = Some("snipers".into());
+        }),
+        ["Armed clash"]
+    );
+
+    let bad = Query { text: Some("\"unbalanced".into()), ..Query::default() };
+    let err = store.query(&bad, |_| Ok(())).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("corpus.db") && msg.contains("bad full-text query"), "{msg}");
+}
+
+#[test]
+fn exports_write_every_contract_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh(dir.path());
+    store.write_batch(&prepared(&corpus())).unwrap();
+    store.fuse().unwrap();
+    let export = |format| {
+        let mut w = FusedWriter::new(format, Vec::new(), store.path()).unwrap();
+        store.query(&Query::default(), |row| w.write(row)).unwrap();
+        String::from_utf8(w.finish().unwrap()).unwrap()
+    };
+    let jsonl = export(ExportFormat::Jsonl);
+    assert_eq!(jsonl.lines().count(), 4);
+    let csv = export(ExportFormat::AcledCsv);
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(r.headers().unwrap().len(), 31);
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    let strike = rows.iter().find(|r| &r[6] == "Air/drone strike").unwrap();
+    assert_eq!(&strike[25], "Gulf Daily; Northern Wire; Tigris Radio", "ACLED's source column lists every outlet");
+    assert_eq!(&strike[28], "8");
+    let geo: serde_json::Value = serde_json::from_str(&export(ExportFormat::GeoJson)).unwrap();
+    let features = geo["features"].as_array().unwrap();
+    assert_eq!(features.len(), 4);
+    let strike = features.iter().find(|f| f["properties"]["sub_event_type"] == "Air/drone strike").unwrap();
+    assert_eq!(strike["geometry"]["coordinates"], serde_json::json!([43.119, 36.335]));
+    assert_eq!(strike["properties"]["n_sources"], 3);
+}
+
+#[test]
+fn readers_work_while_a_writer_holds_a_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    let mut store = Store::open(&path).unwrap();
+    store.write_batch(&prepared(&corpus()[..3])).unwrap();
+    store.fuse().unwrap();
+    // Another connection holds the write lock (as an ingest between batches does).
+    let writer = rusqlite::Connection::open(&path).unwrap();
+    writer.execute_batch("BEGIN IMMEDIATE; DELETE FROM events;").unwrap();
+    let reader = Store::open_read_only(&path).unwrap();
+    assert_eq!(all_jsonl(&reader).len(), 2, "the reader sees the last committed state");
+    assert_eq!(reader.counts().unwrap().events, 4);
+    writer.execute_batch("ROLLBACK").unwrap();
+}
+
+#[test]
+fn recode_keeps_unchanged_events_and_reports_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fresh(dir.path());
+    let docs = corpus();
+    store.write_batch(&prepared(&docs)).unwrap();
+    store.fuse().unwrap();
+    let before = all_jsonl(&store);
+
+    let stored = store.stored_documents(0, 100).unwrap();
+    assert_eq!(stored.len(), 5);
+    assert_eq!(stored[0].raw, docs[0].0, "documents come back exactly as they were read");
+    // Same analysis: nothing changes.
+    let same = store.recode_batch(&prepared(&docs)).unwrap();
+    assert!(same.iter().all(|o| !o.changed));
+    assert_eq!(same.iter().map(|o| o.events_unchanged).sum::<u64>(), 6);
+    assert!(!store.fusion_pending().unwrap());
+
+    // A new engine codes the Bartella clash with a toll of 4 and finds a second event in the Gao report.
+    let mut newer = corpus();
+    newer[2].1.events[1].fatalities = 4;
+    let mut extra = newer[3].1.events[0].clone();
+    extra.id = "sahel-1-e1".into();
+    extra.sub_event_type = SubEventType::ArmedClash;
+    extra.event_type = SubEventType::ArmedClash.event_type();
+    extra.disorder_type = SubEventType::ArmedClash.disorder_type();
+    newer[3].1.events.push(extra);
+    let outcomes = store.recode_batch(&prepared(&newer)).unwrap();
+    let total = |f: fn(&sitrep_store::RecodeOutcome) -> u64| outcomes.iter().map(f).sum::<u64>();
+    assert_eq!(outcomes.iter().filter(|o| o.changed).count(), 2);
+    assert_eq!(total(|o| o.events_unchanged), 5);
+    assert_eq!(total(|o| o.events_changed), 1);
+    assert_eq!(total(|o| o.events_added), 1);
+    assert_eq!(total(|o| o.events_removed), 0);
+    let f = store.fuse().unwrap();
+    assert_eq!((f.created, f.updated, f.removed, f.unchanged), (1, 1, 0, 3), "{f:?}");
+    let after = all_jsonl(&store);
+    // The airstrike, the Gao bombing and the protest are byte-identical, ids included.
+    let same_records = before.iter().filter(|b| after.contains(b)).count();
+    assert_eq!(same_records, 3);
+}
