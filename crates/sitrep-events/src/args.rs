@@ -76,7 +76,12 @@ pub(crate) fn roles(doc: &DocView<'_>, clause: &Range<usize>, t: &Typed, exclude
     if in_clause.is_empty() {
         return r;
     }
-    let before: Vec<usize> = in_clause.iter().copied().filter(|&i| doc.actor_words[i].end <= trig.start).collect();
+    // An actor that holds the trigger as its head noun ("coalition airstrikes", "Russian warplanes") is its agent.
+    let before: Vec<usize> = in_clause
+        .iter()
+        .copied()
+        .filter(|&i| doc.actor_words[i].end <= trig.start || doc.actor_words[i].start < trig.start)
+        .collect();
     let after: Vec<usize> = in_clause.iter().copied().filter(|&i| doc.actor_words[i].start >= trig.end).collect();
     let oblique = |i: usize| {
         let s = doc.actor_words[i].start;

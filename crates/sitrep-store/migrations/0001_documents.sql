@@ -13,6 +13,8 @@ CREATE TABLE sources (
     name TEXT NOT NULL UNIQUE
 ) STRICT;
 
+-- Columns are ordered small to large: SQLite reads a row's columns in order,
+-- and big texts spill to overflow pages.
 CREATE TABLE documents (
     id INTEGER PRIMARY KEY,
     key TEXT NOT NULL UNIQUE,            -- document.id: JSONL id, WARC record id or input path
@@ -20,19 +22,21 @@ CREATE TABLE documents (
     file TEXT NOT NULL,                  -- the input it was read from
     line INTEGER,                        -- JSONL line or WARC record number
     kind TEXT NOT NULL CHECK (kind IN ('text', 'html')),
-    raw TEXT NOT NULL,                   -- the body as read (decoded to UTF-8), for recode
-    text TEXT,                           -- the analysed text, when it is not a prefix of raw
     text_len INTEGER NOT NULL,           -- bytes of the analysed text
-    container TEXT NOT NULL,             -- JSON: what the container gave (published, url, outlet, title, diagnostics)
     title TEXT,
     published TEXT,
     source_id INTEGER REFERENCES sources(id),
     url TEXT,
     language TEXT,
     author TEXT,
-    diagnostics TEXT NOT NULL,           -- JSON array of the record's diagnostics
     engine TEXT NOT NULL,                -- the sitrep version that analysed it
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    container TEXT NOT NULL,             -- JSON: what the container gave (published, url, outlet, title, diagnostics)
+    diagnostics TEXT NOT NULL,           -- JSON array of the record's diagnostics
+    places TEXT NOT NULL,                -- JSON array of the record's PlaceMentions (see the `places` view)
+    actors TEXT NOT NULL,                -- JSON array of the record's ActorMentions (see the `actors` view)
+    text TEXT,                           -- the analysed text, when it is not a prefix of raw
+    raw TEXT NOT NULL                    -- the body as read (decoded to UTF-8), for recode
 ) STRICT;
 CREATE INDEX documents_content_hash ON documents(content_hash);
 
@@ -40,7 +44,7 @@ CREATE TABLE events (
     id INTEGER PRIMARY KEY,
     document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     ord INTEGER NOT NULL,                -- position in the document's record
-    uid TEXT NOT NULL UNIQUE,            -- stable: document key and event id; the report key of fusion
+    uid TEXT NOT NULL,                   -- stable: a hash of the document key and event id; the report key of fusion
     event_id TEXT NOT NULL,              -- the event's id in the document's record
     sub_event_type TEXT NOT NULL,
     event_date TEXT,
@@ -55,40 +59,29 @@ CREATE TABLE events (
     actor1 TEXT,
     actor2 TEXT,
     fatalities INTEGER NOT NULL,
-    evidence TEXT NOT NULL,
+    cluster_id INTEGER,                  -- the fused event it belongs to (schema 2)
     fingerprint TEXT NOT NULL,           -- hash of json: tells changed events from unchanged
     features BLOB NOT NULL,              -- sitrep_fuse::Features::encode
-    json TEXT NOT NULL,                  -- the event, as the contract writes it
-    cluster_id INTEGER                   -- the fused event it belongs to (schema 2)
+    evidence TEXT NOT NULL,
+    json TEXT NOT NULL                   -- the event, as the contract writes it
 ) STRICT;
 CREATE INDEX events_document ON events(document_id);
 CREATE INDEX events_cluster ON events(cluster_id);
 
-CREATE TABLE places (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    ord INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    start_byte INTEGER NOT NULL,
-    end_byte INTEGER NOT NULL,
-    name TEXT,
-    geonameid INTEGER,
-    iso TEXT,
-    admin1 TEXT,
-    latitude REAL,
-    longitude REAL,
-    json TEXT NOT NULL,
-    PRIMARY KEY (document_id, ord)
-) STRICT, WITHOUT ROWID;
+-- Place and actor mentions, one row each (stored as JSON arrays in `documents`:
+-- one write per document instead of dozens).
+CREATE VIEW places AS
+SELECT d.id AS document_id, CAST(p.key AS INTEGER) AS ord,
+       json_extract(p.value, '$.text') AS text, json_extract(p.value, '$.start') AS start_byte,
+       json_extract(p.value, '$.end') AS end_byte, json_extract(p.value, '$.name') AS name,
+       json_extract(p.value, '$.geonameid') AS geonameid, json_extract(p.value, '$.iso') AS iso,
+       json_extract(p.value, '$.admin1') AS admin1, json_extract(p.value, '$.latitude') AS latitude,
+       json_extract(p.value, '$.longitude') AS longitude, p.value AS json
+FROM documents d, json_each(d.places) p;
 
-CREATE TABLE actors (
-    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    ord INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    start_byte INTEGER NOT NULL,
-    end_byte INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    inter INTEGER NOT NULL,
-    country TEXT,
-    PRIMARY KEY (document_id, ord)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX actors_name ON actors(name);
+CREATE VIEW actors AS
+SELECT d.id AS document_id, CAST(a.key AS INTEGER) AS ord,
+       json_extract(a.value, '$.text') AS text, json_extract(a.value, '$.start') AS start_byte,
+       json_extract(a.value, '$.end') AS end_byte, json_extract(a.value, '$.name') AS name,
+       json_extract(a.value, '$.inter') AS inter, json_extract(a.value, '$.country') AS country
+FROM documents d, json_each(d.actors) a;

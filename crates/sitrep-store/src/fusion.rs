@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 use sitrep_fuse::{Features, FusedEvent, Member, Report, cluster, fuse_group, fused_id};
 use sitrep_model::{Date, Event, stable_id};
 
@@ -61,7 +61,7 @@ impl Store {
         let mut stale: Vec<(i64, Vec<u8>)> = Vec::new();
         {
             let mut stmt = tx
-                .prepare("SELECT id, uid, document_id, features, fingerprint, cluster_id FROM events ORDER BY uid")
+                .prepare("SELECT id, uid, document_id, features, fingerprint, cluster_id FROM events")
                 .map_err(sql)?;
             let mut q = stmt.query([]).map_err(sql)?;
             while let Some(r) = q.next().map_err(sql)? {
@@ -112,39 +112,46 @@ impl Store {
         }
         let mut summary = FusionSummary { events: rows.len() as u64, fused: groups.len() as u64, ..FusionSummary::default() };
         let mut keep: BTreeSet<String> = BTreeSet::new();
-        for group in &groups {
+        // (group, key, fingerprint, the row id of a stored fused event with these members)
+        let mut to_build: Vec<(usize, String, String, Option<i64>)> = Vec::new();
+        for (g, group) in groups.iter().enumerate() {
             let uids: Vec<&str> = group.iter().map(|&i| rows[i].uid.as_str()).collect();
             let key = fused_id(&uids);
             // Members are in uid order (cluster sorts by key): the fingerprint is order-free.
             let prints: Vec<&[u8]> = group.iter().map(|&i| rows[i].fingerprint.as_bytes()).collect();
             let fingerprint = stable_id(&prints);
-            let cluster_id = match existing.get(&key) {
+            match existing.get(&key) {
                 Some((id, fp)) if *fp == fingerprint => {
                     summary.unchanged += 1;
-                    *id
+                    assign(&tx, &rows, group, *id).map_err(sql)?;
                 }
-                found => {
-                    let members = load_members(&tx, &path, group.iter().map(|&i| rows[i].id))?;
-                    let fused = fuse_members(&members);
-                    let id = write_cluster(&tx, found.map(|(id, _)| *id), &key, &fingerprint, &fused, &members)
-                        .map_err(sql)?;
-                    if found.is_some() {
-                        summary.updated += 1;
-                    } else {
-                        summary.created += 1;
-                    }
-                    id
-                }
-            };
-            for &i in group {
-                if rows[i].cluster_id != Some(cluster_id) {
-                    tx.prepare_cached("UPDATE events SET cluster_id = ?1 WHERE id = ?2")
-                        .map_err(sql)?
-                        .execute(params![cluster_id, rows[i].id])
-                        .map_err(sql)?;
-                }
+                found => to_build.push((g, key.clone(), fingerprint, found.map(|(id, _)| *id))),
             }
             keep.insert(key);
+        }
+        // Build the new and changed fused events, a chunk at a time: members
+        // are read in row order, one statement per chunk.
+        let mut actor_ids: BTreeMap<String, i64> = BTreeMap::new();
+        for chunk in to_build.chunks(1024) {
+            let mut ids: Vec<i64> = chunk.iter().flat_map(|(g, ..)| groups[*g].iter().map(|&i| rows[i].id)).collect();
+            ids.sort_unstable();
+            let mut loaded = load_members(&tx, &path, &ids)?;
+            for (g, key, fingerprint, stored) in chunk {
+                let members: Vec<Loaded> =
+                    groups[*g].iter().filter_map(|&i| loaded.remove(&rows[i].id)).collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let fused = fuse_members(&members);
+                let id = write_cluster(&tx, *stored, key, fingerprint, &fused, &members, &mut actor_ids)
+                    .map_err(sql)?;
+                if stored.is_some() {
+                    summary.updated += 1;
+                } else {
+                    summary.created += 1;
+                }
+                assign(&tx, &rows, &groups[*g], id).map_err(sql)?;
+            }
         }
         for (key, (id, _)) in &existing {
             if !keep.contains(key) {
@@ -178,26 +185,40 @@ fn decode_event(path: &std::path::Path, uid: &str, json: &str) -> Result<Event, 
 fn load_members(
     tx: &Transaction<'_>,
     path: &std::path::Path,
-    ids: impl Iterator<Item = i64>,
-) -> Result<Vec<Loaded>, StoreError> {
+    ids: &[i64],
+) -> Result<BTreeMap<i64, Loaded>, StoreError> {
     let sql = |e| StoreError::sqlite(path, e);
+    // Our own integers: safe to write into the SQL.
+    let list: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let mut stmt = tx
-        .prepare_cached(
-            "SELECT e.uid, e.json, d.key, d.published FROM events e JOIN documents d ON d.id = e.document_id \
-             WHERE e.id = ?1",
-        )
+        .prepare(&format!(
+            "SELECT e.id, e.uid, e.json, d.key, d.published FROM events e JOIN documents d ON d.id = e.document_id \
+             WHERE e.id IN ({})",
+            list.join(",")
+        ))
         .map_err(sql)?;
-    let mut out = Vec::new();
-    for id in ids {
-        let row: Option<(String, String, String, Option<String>)> = stmt
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .optional()
-            .map_err(sql)?;
-        let Some((uid, json, document, published)) = row else { continue };
+    let mut out = BTreeMap::new();
+    let mut rows = stmt.query([]).map_err(sql)?;
+    while let Some(r) = rows.next().map_err(sql)? {
+        let id: i64 = r.get(0).map_err(sql)?;
+        let uid: String = r.get(1).map_err(sql)?;
+        let json: String = r.get(2).map_err(sql)?;
+        let document: String = r.get(3).map_err(sql)?;
+        let published: Option<String> = r.get(4).map_err(sql)?;
         let event = decode_event(path, &uid, &json)?;
-        out.push(Loaded { uid, document, published: published.and_then(|p| p.parse().ok()), event });
+        out.insert(id, Loaded { uid, document, published: published.and_then(|p| p.parse().ok()), event });
     }
     Ok(out)
+}
+
+/// Points a group's events at their fused event (only those that point elsewhere).
+fn assign(tx: &Transaction<'_>, rows: &[Row], group: &[usize], cluster_id: i64) -> rusqlite::Result<()> {
+    for &i in group {
+        if rows[i].cluster_id != Some(cluster_id) {
+            tx.prepare_cached("UPDATE events SET cluster_id = ?1 WHERE id = ?2")?.execute(params![cluster_id, rows[i].id])?;
+        }
+    }
+    Ok(())
 }
 
 fn fuse_members(members: &[Loaded]) -> FusedEvent {
@@ -216,6 +237,7 @@ fn write_cluster(
     fingerprint: &str,
     fused: &FusedEvent,
     members: &[Loaded],
+    actor_ids: &mut BTreeMap<String, i64>,
 ) -> rusqlite::Result<i64> {
     let e = &fused.event;
     let loc = e.location.as_ref();
@@ -280,8 +302,17 @@ fn write_cluster(
         }
     }
     for name in names {
-        tx.prepare_cached("INSERT INTO actor_names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?.execute([name])?;
-        let actor_id: i64 = tx.prepare_cached("SELECT id FROM actor_names WHERE name = ?1")?.query_row([name], |r| r.get(0))?;
+        let actor_id = match actor_ids.get(name) {
+            Some(id) => *id,
+            None => {
+                tx.prepare_cached("INSERT INTO actor_names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?
+                    .execute([name])?;
+                let id: i64 =
+                    tx.prepare_cached("SELECT id FROM actor_names WHERE name = ?1")?.query_row([name], |r| r.get(0))?;
+                actor_ids.insert(name.to_owned(), id);
+                id
+            }
+        };
         tx.prepare_cached("INSERT OR IGNORE INTO cluster_actors (actor_id, cluster_id) VALUES (?1, ?2)")?
             .execute([actor_id, id])?;
     }

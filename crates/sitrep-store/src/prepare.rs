@@ -26,8 +26,10 @@ pub struct PreparedDocument {
     pub(crate) author: Option<String>,
     pub(crate) diagnostics: String,
     pub(crate) events: Vec<PreparedEvent>,
-    pub(crate) places: Vec<PreparedPlace>,
-    pub(crate) actors: Vec<PreparedActor>,
+    /// The record's place mentions, as a JSON array.
+    pub(crate) places: String,
+    /// The record's actor mentions, as a JSON array.
+    pub(crate) actors: String,
 }
 
 impl PreparedDocument {
@@ -71,30 +73,6 @@ pub(crate) struct PreparedEvent {
     pub(crate) fingerprint: String,
     pub(crate) features: Vec<u8>,
     pub(crate) json: String,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct PreparedPlace {
-    pub(crate) text: String,
-    pub(crate) start: u32,
-    pub(crate) end: u32,
-    pub(crate) name: Option<String>,
-    pub(crate) geonameid: Option<u32>,
-    pub(crate) iso: Option<String>,
-    pub(crate) admin1: Option<String>,
-    pub(crate) latitude: Option<f64>,
-    pub(crate) longitude: Option<f64>,
-    pub(crate) json: String,
-}
-
-#[derive(Clone, Debug)]
-pub(crate) struct PreparedActor {
-    pub(crate) text: String,
-    pub(crate) start: u32,
-    pub(crate) end: u32,
-    pub(crate) name: String,
-    pub(crate) inter: u8,
-    pub(crate) country: Option<String>,
 }
 
 /// What the container gave besides the body: kept so that `recode` can
@@ -279,34 +257,8 @@ pub fn prepare(
             }
         })
         .collect();
-    let places = record
-        .places
-        .iter()
-        .map(|p| PreparedPlace {
-            text: p.span.text.clone(),
-            start: p.span.start,
-            end: p.span.end,
-            name: p.name.clone(),
-            geonameid: p.geonameid,
-            iso: p.iso.clone(),
-            admin1: p.admin1.clone(),
-            latitude: p.latitude,
-            longitude: p.longitude,
-            json: serde_json::to_string(p).expect("places always serialise"),
-        })
-        .collect();
-    let actors = record
-        .actors
-        .iter()
-        .map(|a| PreparedActor {
-            text: a.span.text.clone(),
-            start: a.span.start,
-            end: a.span.end,
-            name: a.name.clone(),
-            inter: a.inter.code(),
-            country: a.country.clone(),
-        })
-        .collect();
+    let places = serde_json::to_string(&record.places).expect("places always serialise");
+    let actors = serde_json::to_string(&record.actors).expect("actors always serialise");
     PreparedDocument {
         key: meta.id.clone(),
         hash,

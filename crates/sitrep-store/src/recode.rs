@@ -7,7 +7,7 @@ use sitrep_ingest::{Body, RawDocument};
 use sitrep_model::Date;
 
 use crate::prepare::{Container, PreparedDocument};
-use crate::write::{engine, insert_records, set_meta};
+use crate::write::{engine, insert_events, set_meta};
 use crate::{Store, StoreError};
 
 /// A stored document, rebuilt as it was read, for analysing again.
@@ -111,13 +111,27 @@ impl Store {
 
 fn recode_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str) -> rusqlite::Result<RecodeOutcome> {
     let mut outcome = RecodeOutcome::default();
-    let (document_id, old_meta): (i64, [Option<String>; 8]) = tx
+    let (document_id, old_meta): (i64, [Option<String>; 10]) = tx
         .prepare_cached(
             "SELECT id, title, published, url, language, author, diagnostics, text, \
-             (SELECT name FROM sources WHERE id = source_id) FROM documents WHERE key = ?1",
+             (SELECT name FROM sources WHERE id = source_id), places, actors FROM documents WHERE key = ?1",
         )?
         .query_row([&doc.key], |r| {
-            Ok((r.get(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?]))
+            Ok((
+                r.get(0)?,
+                [
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                ],
+            ))
         })?;
     let new_meta = [
         doc.title.clone(),
@@ -128,6 +142,8 @@ fn recode_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str) -> rus
         Some(doc.diagnostics.clone()),
         doc.text.clone(),
         doc.outlet.clone(),
+        Some(doc.places.clone()),
+        Some(doc.actors.clone()),
     ];
     // Old events by uid, with their fingerprints.
     let mut old: BTreeMap<String, String> = BTreeMap::new();
@@ -147,32 +163,13 @@ fn recode_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str) -> rus
         }
     }
     outcome.events_removed = old.len() as u64;
-    let places_same = {
-        let mut stmt = tx.prepare_cached("SELECT json FROM places WHERE document_id = ?1 ORDER BY ord")?;
-        let old: Vec<String> = stmt.query_map([document_id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        old.len() == doc.places.len() && old.iter().zip(&doc.places).all(|(a, b)| *a == b.json)
-    };
-    let actors_same = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT text, start_byte, end_byte, name, inter, country FROM actors WHERE document_id = ?1 ORDER BY ord",
-        )?;
-        let old: Vec<(String, u32, u32, String, u8, Option<String>)> = stmt
-            .query_map([document_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        old.len() == doc.actors.len()
-            && old.iter().zip(&doc.actors).all(|(o, a)| {
-                o.0 == a.text && o.1 == a.start && o.2 == a.end && o.3 == a.name && o.4 == a.inter && o.5 == a.country
-            })
-    };
     let events_same = outcome.events_changed == 0 && outcome.events_added == 0 && outcome.events_removed == 0;
-    outcome.changed = !(events_same && places_same && actors_same && old_meta == new_meta);
+    outcome.changed = !(events_same && old_meta == new_meta);
     if !outcome.changed {
         tx.prepare_cached("UPDATE documents SET engine = ?1 WHERE id = ?2")?.execute(params![engine, document_id])?;
         return Ok(outcome);
     }
-    for table in ["events", "places", "actors"] {
-        tx.prepare_cached(&format!("DELETE FROM {table} WHERE document_id = ?1"))?.execute([document_id])?;
-    }
+    tx.prepare_cached("DELETE FROM events WHERE document_id = ?1")?.execute([document_id])?;
     let source_id: Option<i64> = match &doc.outlet {
         Some(o) => {
             tx.prepare_cached("INSERT INTO sources(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?.execute([o])?;
@@ -182,7 +179,7 @@ fn recode_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str) -> rus
     };
     tx.prepare_cached(
         "UPDATE documents SET title = ?1, published = ?2, url = ?3, language = ?4, author = ?5, diagnostics = ?6, \
-         text = ?7, text_len = ?8, source_id = ?9, engine = ?10 WHERE id = ?11",
+         text = ?7, text_len = ?8, source_id = ?9, engine = ?10, places = ?11, actors = ?12 WHERE id = ?13",
     )?
     .execute(params![
         doc.title,
@@ -195,8 +192,10 @@ fn recode_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str) -> rus
         i64::try_from(doc.text_len).unwrap_or(i64::MAX),
         source_id,
         engine,
+        doc.places,
+        doc.actors,
         document_id
     ])?;
-    insert_records(tx, document_id, doc)?;
+    insert_events(tx, document_id, doc)?;
     Ok(outcome)
 }

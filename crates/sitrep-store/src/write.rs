@@ -104,7 +104,7 @@ fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &s
         Known::Unchanged => return Ok(Disposition::Unchanged),
         Known::Duplicate(other) => return Ok(Disposition::Duplicate(other)),
         Known::Changed => {
-            // Cascades to events (and their FTS rows), places and actors.
+            // Cascades to its events.
             tx.prepare_cached("DELETE FROM documents WHERE key = ?1")?.execute([&doc.key])?;
             Disposition::Replaced
         }
@@ -116,8 +116,8 @@ fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &s
     };
     tx.prepare_cached(
         "INSERT INTO documents (key, content_hash, file, line, kind, raw, text, text_len, container, title, \
-         published, source_id, url, language, author, diagnostics, engine, ingested_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+         published, source_id, url, language, author, diagnostics, engine, ingested_at, places, actors) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?
     .execute(params![
         doc.key,
@@ -138,14 +138,16 @@ fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &s
         doc.diagnostics,
         engine,
         now,
+        doc.places,
+        doc.actors,
     ])?;
     let document_id = tx.last_insert_rowid();
-    insert_records(tx, document_id, doc)?;
+    insert_events(tx, document_id, doc)?;
     Ok(disposition)
 }
 
-/// Inserts a document's events, places and actors.
-pub(crate) fn insert_records(tx: &Transaction<'_>, document_id: i64, doc: &PreparedDocument) -> rusqlite::Result<()> {
+/// Inserts a document's events.
+pub(crate) fn insert_events(tx: &Transaction<'_>, document_id: i64, doc: &PreparedDocument) -> rusqlite::Result<()> {
     let mut ins = tx.prepare_cached(
         "INSERT INTO events (document_id, ord, uid, event_id, sub_event_type, event_date, time_precision, iso, \
          country, admin1, location, latitude, longitude, geo_precision, actor1, actor2, fatalities, evidence, \
@@ -175,42 +177,6 @@ pub(crate) fn insert_records(tx: &Transaction<'_>, document_id: i64, doc: &Prepa
             e.fingerprint,
             e.features,
             e.json,
-        ])?;
-    }
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO places (document_id, ord, text, start_byte, end_byte, name, geonameid, iso, admin1, latitude, \
-         longitude, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    for (ord, p) in doc.places.iter().enumerate() {
-        ins.execute(params![
-            document_id,
-            i64::try_from(ord).unwrap_or(i64::MAX),
-            p.text,
-            p.start,
-            p.end,
-            p.name,
-            p.geonameid,
-            p.iso,
-            p.admin1,
-            p.latitude,
-            p.longitude,
-            p.json,
-        ])?;
-    }
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO actors (document_id, ord, text, start_byte, end_byte, name, inter, country) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    for (ord, a) in doc.actors.iter().enumerate() {
-        ins.execute(params![
-            document_id,
-            i64::try_from(ord).unwrap_or(i64::MAX),
-            a.text,
-            a.start,
-            a.end,
-            a.name,
-            a.inter,
-            a.country
         ])?;
     }
     Ok(())

@@ -319,7 +319,8 @@ impl<'a> Scanner<'a> {
     }
 
     /// The group row an atom stands for: a row for this document's country before a general one, user
-    /// rows before built-in ones; without a year, a row still valid today.
+    /// rows before built-in ones; without a year, a row still valid today, and a non-state reading before
+    /// a state row that starts in some year.
     fn group_of(&self, a: usize) -> Option<usize> {
         let t = &self.lex.tables;
         self.senses(a)
@@ -330,7 +331,10 @@ impl<'a> Scanner<'a> {
                 let r = &t.groups[g];
                 let general = r.where_.is_empty();
                 let ended = self.year.is_none() && r.to.is_some();
-                (general, ended, order)
+                // Without a year, a movement that later became a government (Taliban, Houthis) is read as
+                // the insurgency: its state row only applies from a known year on.
+                let later_state = self.year.is_none() && r.from.is_some() && r.inter == Inter::StateForces;
+                (later_state, general, ended, order)
             })
             .map(|(_, g)| g)
     }
