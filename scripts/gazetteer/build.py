@@ -281,7 +281,7 @@ def build(paths):
         entries.append(dict(id=0, name=name, lat=lat, lon=lon, fcode="ADM2", cc=cc, a1code=a1, a2code=a2,
                             pop=pop2[code], names=admin_variants(name, cc, 2), abbrevs=set(), demonyms=set()))
 
-    # Countries: names, demonyms and the area centroid of the largest polygon.
+    # Countries: names, demonyms and a representative point (see below).
     country_entries = {}
     wc_by_cc = {c["cca2"]: c for c in wc}
     for cc in sorted(set(countries_gn) | set(wc_by_cc)):
@@ -293,8 +293,14 @@ def build(paths):
         shape = shapes.get(w["cca3"].lower())
         if shape is not None:
             point = largest_polygon_centroid(shape)
+        ref = (float(w["latlng"][0]), float(w["latlng"][1]))
         if point is None:
-            point = (float(w["latlng"][0]), float(w["latlng"][1]))
+            point = ref
+        elif abs(point[1] - ref[1]) < 90.0:
+            # The representative point: the midpoint of the area centroid and the reference point
+            # world-countries gives (the one gazetteers such as GeoNames use for the country);
+            # either alone can lie hundreds of km from the other (Russia, China, Canada, India).
+            point = (round((point[0] + ref[0]) / 2.0, 5), round((point[1] + ref[1]) / 2.0, 5))
         names = {clean(w["name"]["common"]), clean(w["name"]["official"])}
         if g.get("name"):
             names.add(clean(g["name"]))

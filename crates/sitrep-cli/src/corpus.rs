@@ -139,17 +139,26 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
                     return Ok(());
                 }
                 // Hash and look up first: stored documents are not analysed again.
-                let mut checked = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        Err(d) => checked.push((Err(d), String::new(), Known::New)),
-                        Ok(doc) => {
-                            let hash = content_hash(&doc, args.published);
-                            let known = lookup.known(&doc.id, &hash)?;
-                            checked.push((Ok(doc), hash, known));
-                        }
-                    }
-                }
+                let hashes: Vec<String> = pool.install(|| {
+                    items
+                        .par_iter()
+                        .map(|item| item.as_ref().map(|doc| content_hash(doc, args.published)).unwrap_or_default())
+                        .collect()
+                });
+                let keys: Vec<(&str, &str)> = items
+                    .iter()
+                    .zip(&hashes)
+                    .filter_map(|(item, h)| item.as_ref().ok().map(|doc| (doc.id.as_str(), h.as_str())))
+                    .collect();
+                let mut known = lookup.known_batch(&keys)?.into_iter();
+                let checked: Vec<(Item, String, Known)> = items
+                    .into_iter()
+                    .zip(hashes)
+                    .map(|(item, hash)| {
+                        let k = if item.is_ok() { known.next().unwrap_or(Known::New) } else { Known::New };
+                        (item, hash, k)
+                    })
+                    .collect();
                 let work: Vec<Work> = pool.install(|| {
                     checked
                         .into_par_iter()

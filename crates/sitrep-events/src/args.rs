@@ -496,8 +496,18 @@ fn singular_victim(doc: &DocView<'_>, clause: &Range<usize>, k: &Hit) -> bool {
     let is_person = |w: usize| SINGULAR_PEOPLE.contains(&doc.word(w).to_ascii_lowercase().as_str());
     // before: "a|one (adj)? PERSON (was)? killed"
     let lo = k.start.saturating_sub(7).max(clause.start);
+    // "a soldier", "an off-duty police officer": the article up to four words before the noun.
+    let counted = |p: usize| {
+        (1..=4).take_while(|&d| p >= clause.start + d).any(|d| {
+            is_one(p - d) && (p - d + 1..p).all(|w| doc.words[w].flags & (COMMA | BREAK) == 0 && !is_one(w))
+        })
+    };
+    // A headline-style clause: "Soldier killed by a mine".
+    let headline = |p: usize| {
+        p == clause.start && p + 1 == k.start && doc.word(p).starts_with(|c: char| c.is_ascii_uppercase())
+    };
     for p in lo..k.start {
-        if is_person(p) && p > clause.start && (is_one(p - 1) || (p > clause.start + 1 && is_one(p - 2))) {
+        if is_person(p) && (headline(p) || (p > clause.start && counted(p))) {
             let gap_ok = (p + 1..k.start).all(|w| {
                 matches!(
                     doc.word(w).to_ascii_lowercase().as_str(),

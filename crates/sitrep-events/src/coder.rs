@@ -409,6 +409,20 @@ impl<'c, 'a> Doc<'c, 'a> {
         ActorRef { name, inter, span: Span::of(self.input.text, range) }
     }
 
+    /// ACLED's convention for a demonstration led by a named union, party or movement: the actor is
+    /// "Protesters (Country)" (or "Rioters (Country)") and the organisation is its associate.
+    fn named_crowd(&self, roles: &Roles, what: &str, a1: &mut Option<ActorRef>, as1: &mut Vec<ActorRef>) {
+        let Some(a) = a1.take() else { return };
+        if !matches!(a.inter, Inter::Protesters | Inter::Rioters) || a.name.starts_with(what) {
+            *a1 = Some(a);
+            return;
+        }
+        let own = roles.actor1.filter(|&i| self.actors[i].name == a.name).and_then(|i| self.actors[i].country.as_deref());
+        let name = self.coder.actors.collective(what, self.country.as_deref().or(own));
+        *a1 = Some(ActorRef { name, inter: a.inter, span: a.span.clone() });
+        as1.insert(0, a);
+    }
+
     /// The nearest word before the trigger (in the clause) that names people
     /// ("teachers", "residents"), or the trigger itself.
     fn people_span(&self, view: &DocView<'_>, t: &Typed, clause: &Clause, patient: bool) -> Option<TextRange> {
@@ -432,7 +446,7 @@ impl<'c, 'a> Doc<'c, 'a> {
     ) -> (Option<ActorRef>, Vec<ActorRef>, Option<ActorRef>, Vec<ActorRef>) {
         let mut a1 = roles.actor1.map(|i| self.actor_ref(i));
         let mut a2 = roles.actor2.map(|i| self.actor_ref(i));
-        let as1: Vec<ActorRef> = roles.assoc1.iter().map(|&i| self.actor_ref(i)).collect();
+        let mut as1: Vec<ActorRef> = roles.assoc1.iter().map(|&i| self.actor_ref(i)).collect();
         let as2: Vec<ActorRef> = roles.assoc2.iter().map(|&i| self.actor_ref(i)).collect();
         let trig = view.span(t.trigger.clone());
         let crowd = |want: Inter, what: &str, a1: &mut Option<ActorRef>, a2: &mut Option<ActorRef>| {
@@ -468,9 +482,11 @@ impl<'c, 'a> Doc<'c, 'a> {
         match sub {
             SubEventType::PeacefulProtest | SubEventType::ProtestWithIntervention | SubEventType::ExcessiveForce => {
                 crowd(Inter::Protesters, "Protesters", &mut a1, &mut a2);
+                self.named_crowd(roles, "Protesters", &mut a1, &mut as1);
             }
             SubEventType::ViolentDemonstration | SubEventType::MobViolence => {
                 crowd(Inter::Rioters, "Rioters", &mut a1, &mut a2);
+                self.named_crowd(roles, "Rioters", &mut a1, &mut as1);
             }
             // ACLED's convention for an unnamed perpetrator of violence.
             SubEventType::Attack

@@ -165,13 +165,42 @@ impl Matcher<'_, '_> {
             if matches!(p.text, "." | "!" | "?" | ";" | ":") {
                 return false;
             }
-            if matches!(self.word(i), Some(DateWord::FutureCue)) || p.text.ends_with("'ll") || p.text.ends_with("’ll")
-            {
+            if p.text.ends_with("'ll") || p.text.ends_with("’ll") {
                 return true;
+            }
+            if matches!(self.word(i), Some(DateWord::FutureCue)) {
+                return self.governs_date(i, start);
             }
             seen += 1;
         }
         false
+    }
+
+    /// Does the future cue at `i` govern the date at `start`? A modal ("will", "shall") does from a few words
+    /// back; a plan word ("planned", "scheduled", "due", "expected") only when it leads to the date or to a
+    /// verb: "scheduled for Monday", "plans to march on Friday", "upcoming Sunday", not "the master plan
+    /// on 4 January" or "accused of plans" a clause away.
+    fn governs_date(&self, i: usize, start: usize) -> bool {
+        let cue = self.ws[i].text;
+        if cue.eq_ignore_ascii_case("will") || cue.eq_ignore_ascii_case("shall") {
+            return true;
+        }
+        if i + 1 == start {
+            return true;
+        }
+        let next = self.ws[i + 1].text;
+        // "on" only after a timetable word ("due on", "scheduled on"): "the master plan on 4 January" is a
+        // noun with a past date.
+        let on = next.eq_ignore_ascii_case("on")
+            && ["scheduled", "due", "expected"].iter().any(|w| cue.eq_ignore_ascii_case(w));
+        (on || next.eq_ignore_ascii_case("to") || next.eq_ignore_ascii_case("for"))
+            && !(i > 0 && {
+                // A plan noun after a determiner or a possessive ("the government's plan to …").
+                let prev = self.ws[i - 1].text;
+                ["the", "a", "its", "their", "his", "her"].iter().any(|d| prev.eq_ignore_ascii_case(d))
+                    || prev.ends_with("'s")
+                    || prev.ends_with("’s")
+            })
     }
 
     fn found(&self, start: usize, end: usize, span: Option<(Date, Date)>, precision: u8, kind: DateKind) -> Found {

@@ -159,6 +159,12 @@ pub enum Usage {
     Embedded,
     /// The place stands for its government ("Washington said", "Moscow warned").
     Metonym,
+    /// A country or province that qualifies the place named just before it
+    /// ("Iraq" in "Kirkuk, Iraq"): as an event location it stands for that place.
+    Qualifier {
+        /// Index of the qualified place in [`GeoParse::places`].
+        of: usize,
+    },
     /// A place the gazetteer lacks, placed at the parent mention given.
     SubPlace {
         /// Index of the parent in [`GeoParse::places`], when one was found.

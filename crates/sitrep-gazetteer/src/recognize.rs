@@ -430,7 +430,11 @@ fn accept(
     let next_cats = ctx.get(next_fold);
     let after_comma_of_place = i > 0 && w.gap(i - 1).trim() == "," && prev.last().is_some_and(|p| p.first + p.n == i);
     let before_comma = last + 1 < n && w.gap(last).trim_end() == ",";
-    let locative = i > 0 && prev_cats.has(Cats::LOCATIVE) && !w.is_cap(i - 1) && w.gap(i - 1) == " ";
+    // "in Mosul"; "In Mosul, …" at the start of a sentence.
+    let locative = i > 0
+        && prev_cats.has(Cats::LOCATIVE)
+        && (!w.is_cap(i - 1) || (w.words[i - 1].flags & (SENT_START | ALLCAPS) == SENT_START))
+        && w.gap(i - 1) == " ";
     m.locative = locative;
     let own = if m.n == 1 { w.fold(i).to_owned() } else { m.key.clone() };
     let own_cats = ctx.get(&own);
@@ -474,6 +478,8 @@ fn accept(
         if letters.len() <= 4 || !(line_caps || dateline || m.cands.iter().any(|&c| is_major(gaz, c))) {
             return false;
         }
+        // A dateline names the town the report was filed from.
+        m.in_dateline |= dateline && !line_caps;
     }
     // Demonyms ("German", "Canadian") win over towns of that name ("Canadian, Texas") unless
     // the text uses the word as a place ("in Canadian").
@@ -544,7 +550,11 @@ fn accept(
     }
     // Weak evidence: a single word known only by an alternate name ("Salah", "Riad") or that is a
     // given name ("Michael"), with no cue. The resolver keeps it only near the report's other places.
-    let cue = locative || after_comma_of_place || next_cats.has(Cats::ADMIN1 | Cats::ADMIN2) || m.in_dateline;
+    let cue = locative
+        || after_comma_of_place
+        || next_cats.has(Cats::ADMIN1 | Cats::ADMIN2)
+        || m.in_dateline
+        || (prev_fold == "of" && near_phrase(w, ctx, i).is_some());
     if !cue && !strong && !major {
         let alternate_only = m.cands.iter().all(|c| c.2 != PostingKind::Primary);
         let small = m.n == 1 && m.cands.iter().all(|&c| is_small(gaz, c));
@@ -635,14 +645,14 @@ fn near_phrase(w: &Words<'_>, ctx: &ContextWords, i: usize) -> Option<(Option<f6
         return None;
     }
     let bearing = match rel {
-        "north" => Some(0.0),
-        "northeast" => Some(45.0),
-        "east" => Some(90.0),
-        "southeast" => Some(135.0),
-        "south" => Some(180.0),
-        "southwest" => Some(225.0),
-        "west" => Some(270.0),
-        "northwest" => Some(315.0),
+        "north" | "n" => Some(0.0),
+        "northeast" | "ne" => Some(45.0),
+        "east" | "e" => Some(90.0),
+        "southeast" | "se" => Some(135.0),
+        "south" | "s" => Some(180.0),
+        "southwest" | "sw" => Some(225.0),
+        "west" | "w" => Some(270.0),
+        "northwest" | "nw" => Some(315.0),
         _ => None,
     };
     let mut start = start_of(w, i - 2);

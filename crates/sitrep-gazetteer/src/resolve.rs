@@ -407,6 +407,10 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 }
                 _ => {}
             }
+            // "NEW YORK —": a dateline names a town, not a state.
+            if m.in_dateline && m.admin_cue == 0 && is_populated(f) {
+                sc += 1.5;
+            }
             if m.settlement_cue && m.admin_cue == 0 {
                 sc += if is_populated(f) {
                     1.0
@@ -467,9 +471,37 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         })
         .collect();
 
+    // A village or small town abroad, when the other names agree on another country and the
+    // gazetteer knows no place of that name there ("New Brighton" in a South African report):
+    // most likely a place the gazetteer lacks, so no homonym abroad is reported.
+    let foreign_homonym = |m: &Mention| -> bool {
+        let Some(c) = group_picks.get(m.key.as_str()).and_then(|p| p.cand) else { return false };
+        let Some((Some(fc), share, total)) = focus_without.get(m.key.as_str()) else { return false };
+        let e = entry(gaz, c);
+        m.role == Role::Place
+            && !m.in_dateline
+            && m.admin_cue == 0
+            && !m.strong
+            && *share >= 0.6
+            && *total >= 2.0
+            && cc(gaz, c) != fc
+            && is_populated(fcode(gaz, c))
+            && e.population < 50_000
+            && !gaz.layers[c.0 as usize].user
+            && !m.cands.iter().any(|&x| cc(gaz, x) == fc)
+    };
+    let dropped: Vec<bool> = mentions.iter().map(foreign_homonym).collect();
+    // Mention index → index in the output.
+    let mut out_index: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
+
     // Build the output.
     let mut out = GeoParse { focus_country: focus.clone(), ..GeoParse::default() };
-    for m in &mentions {
+    for (mi, m) in mentions.iter().enumerate() {
+        if dropped[mi] {
+            out_index.push(None);
+            continue;
+        }
+        out_index.push(Some(out.places.len()));
         let pick = group_picks.get(m.key.as_str());
         let cand = pick.and_then(|p| p.cand);
         let span = Span::of(text, m.range);
@@ -565,6 +597,23 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         out.places.push(pm);
         out.usage.push(usage);
     }
+    // "Kirkuk, Iraq", "Maiduguri, Borno": the country or province qualifies the place before it.
+    for (k, m) in mentions.iter().enumerate() {
+        let (Some(k), Some(j)) = (out_index[k], m.comma_next.and_then(|j| out_index[j])) else { continue };
+        let (a, b) = (&out.places[k], &out.places[j]);
+        let qualifies = matches!(out.usage[k], Usage::Place | Usage::Near { .. })
+            && matches!(out.usage[j], Usage::Place)
+            && a.kind == "place"
+            && a.iso.is_some()
+            && a.iso == b.iso
+            && (b.kind == "country"
+                || (b.feature_code.as_deref() == Some("ADM1")
+                    && a.admin1.is_some()
+                    && (b.admin1 == a.admin1 || b.name == a.admin1)));
+        if qualifies {
+            out.usage[j] = Usage::Qualifier { of: k };
+        }
+    }
     // Sub-places: the parent is the nearest populated place (or district) before, else after.
     for i in 0..out.places.len() {
         if !matches!(out.usage[i], Usage::SubPlace { .. }) {
@@ -604,6 +653,9 @@ fn round5(x: f64) -> f64 {
 pub(crate) fn location(parse: &GeoParse, i: usize) -> Option<Location> {
     let pm = parse.places.get(i)?;
     let usage = parse.usage.get(i)?.clone();
+    if let Usage::Qualifier { of } = usage {
+        return if of < i { location(parse, of) } else { None };
+    }
     let (lat, lon) = (pm.latitude?, pm.longitude?);
     if matches!(usage, Usage::Demonym | Usage::Embedded | Usage::Metonym) || pm.kind == "demonym" {
         return None;

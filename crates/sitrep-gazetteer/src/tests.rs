@@ -413,3 +413,35 @@ fn streets_are_sub_places_of_their_town() {
     assert_eq!(find(&p, "Augusta Street").expect("street").1.kind, "sub-place");
     assert_eq!(find(&p, "Alexandria").unwrap().1.admin1.as_deref(), Some("Louisiana"));
 }
+
+#[test]
+fn a_country_after_a_town_qualifies_it() {
+    let text = "BELEDWEYNE, Somalia (Wire) — Troops and militants clashed for hours on Tuesday.";
+    let p = parse(text);
+    let (t, town) = find(&p, "BELEDWEYNE").expect("the dateline town is found");
+    assert_eq!((town.iso.as_deref(), town.geo_precision), (Some("SO"), Some(1)));
+    let (c, _) = find(&p, "Somalia").expect("the country is found");
+    assert_eq!(p.usage[c], Usage::Qualifier { of: t });
+    let loc = p.location(c).expect("the qualifier stands for the town");
+    assert_eq!((loc.span.text.as_str(), loc.geo_precision), ("BELEDWEYNE", 1));
+    // A country named on its own is still the country.
+    let p = parse("Aid groups warned of hunger across Somalia this year.");
+    let (c, _) = find(&p, "Somalia").expect("found");
+    assert_eq!(p.location(c).map(|l| l.geo_precision), Some(3));
+}
+
+#[test]
+fn sentence_initial_locatives_and_abbreviated_bearings_are_cues() {
+    let p = parse("In Lusikisiki, residents blocked roads with burning tyres on Monday.");
+    let (_, m) = find(&p, "Lusikisiki").expect("a small town after a capitalised locative");
+    assert_eq!(m.iso.as_deref(), Some("ZA"));
+    let p = parse("Gunmen ambushed a convoy 15km N of Buuhoodle on Tuesday.");
+    let (i, m) = find(&p, "Buuhoodle").expect("a town after a bearing phrase");
+    assert_eq!(m.iso.as_deref(), Some("SO"));
+    let loc = p.location(i).expect("located");
+    assert_eq!(loc.geo_precision, 2);
+    let town = (m.latitude.unwrap(), m.longitude.unwrap());
+    let d = km(town, (loc.latitude, loc.longitude));
+    assert!((14.0..16.0).contains(&d), "{d} km");
+    assert!(loc.latitude > town.0);
+}

@@ -46,27 +46,24 @@ CREATE TABLE events (
     ord INTEGER NOT NULL,                -- position in the document's record
     uid TEXT NOT NULL,                   -- stable: a hash of the document key and event id; the report key of fusion
     event_id TEXT NOT NULL,              -- the event's id in the document's record
-    sub_event_type TEXT NOT NULL,
-    event_date TEXT,
-    time_precision INTEGER NOT NULL,
-    iso TEXT,
-    country TEXT,
-    admin1 TEXT,
-    location TEXT,
-    latitude REAL,
-    longitude REAL,
-    geo_precision INTEGER,
-    actor1 TEXT,
-    actor2 TEXT,
-    fatalities INTEGER NOT NULL,
-    cluster_id INTEGER,                  -- the fused event it belongs to (schema 2)
     fingerprint TEXT NOT NULL,           -- hash of json: tells changed events from unchanged
     features BLOB NOT NULL,              -- sitrep_fuse::Features::encode
-    evidence TEXT NOT NULL,
-    json TEXT NOT NULL                   -- the event, as the contract writes it
+    json TEXT NOT NULL                   -- the event, as the contract writes it (see the `event_fields` view)
 ) STRICT;
 CREATE INDEX events_document ON events(document_id);
-CREATE INDEX events_cluster ON events(cluster_id);
+
+-- The events' main fields as columns.
+CREATE VIEW event_fields AS
+SELECT e.id, e.document_id, e.ord, e.uid, e.event_id,
+       json_extract(e.json, '$.event_type') AS event_type, json_extract(e.json, '$.sub_event_type') AS sub_event_type,
+       json_extract(e.json, '$.event_date') AS event_date, json_extract(e.json, '$.time_precision') AS time_precision,
+       json_extract(e.json, '$.location.iso') AS iso, json_extract(e.json, '$.location.country') AS country,
+       json_extract(e.json, '$.location.admin1') AS admin1, json_extract(e.json, '$.location.name') AS location,
+       json_extract(e.json, '$.location.latitude') AS latitude, json_extract(e.json, '$.location.longitude') AS longitude,
+       json_extract(e.json, '$.location.geo_precision') AS geo_precision,
+       json_extract(e.json, '$.actor1.name') AS actor1, json_extract(e.json, '$.actor2.name') AS actor2,
+       json_extract(e.json, '$.fatalities') AS fatalities, json_extract(e.json, '$.evidence.text') AS evidence
+FROM events e;
 
 -- Place and actor mentions, one row each (stored as JSON arrays in `documents`:
 -- one write per document instead of dozens).

@@ -1,5 +1,8 @@
 -- sitrep store, schema version 2: fused events (one row per real event,
--- however many reports described it), their actors and a spatial index.
+-- however many reports described it) and their full-text index.
+--
+-- A fused event's reports are listed in its JSON (`sources`: document and
+-- event id of each); `key` is a hash of their uids.
 
 CREATE TABLE clusters (
     id INTEGER PRIMARY KEY,
@@ -26,29 +29,15 @@ CREATE INDEX clusters_iso_date ON clusters(iso, event_date);
 CREATE INDEX clusters_date ON clusters(event_date);
 CREATE INDEX clusters_admin1_date ON clusters(admin1 COLLATE NOCASE, event_date);
 CREATE INDEX clusters_country ON clusters(country COLLATE NOCASE, iso);
-CREATE INDEX clusters_type_date ON clusters(sub_event_type, event_date);
+CREATE INDEX clusters_point ON clusters(latitude, longitude);
 
--- Actor names of fused events, for `query --actor`.
-CREATE TABLE actor_names (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
-) STRICT;
-CREATE TABLE cluster_actors (
-    actor_id INTEGER NOT NULL REFERENCES actor_names(id),
-    cluster_id INTEGER NOT NULL REFERENCES clusters(id) ON DELETE CASCADE,
-    PRIMARY KEY (actor_id, cluster_id)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX cluster_actors_cluster ON cluster_actors(cluster_id);
-
-CREATE VIRTUAL TABLE clusters_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);
-
--- Full-text search over the evidence of every report of a fused event (rowid = clusters.id).
+-- Full-text search (rowid = clusters.id) over the evidence of every report
+-- of a fused event, and over every actor name any report gave.
 CREATE VIRTUAL TABLE clusters_fts USING fts5(
-    evidence, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+    evidence, actors, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER clusters_delete AFTER DELETE ON clusters BEGIN
-    DELETE FROM clusters_rtree WHERE id = old.id;
     DELETE FROM clusters_fts WHERE rowid = old.id;
 END;
 

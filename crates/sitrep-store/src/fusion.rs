@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use rusqlite::{Transaction, params};
 use sitrep_fuse::{Features, FusedEvent, Member, Report, cluster, fuse_group, fused_id};
 use sitrep_model::{Date, Event, stable_id};
@@ -36,7 +37,6 @@ struct Row {
     id: i64,
     uid: String,
     fingerprint: String,
-    cluster_id: Option<i64>,
 }
 
 impl Store {
@@ -61,7 +61,7 @@ impl Store {
         let mut stale: Vec<(i64, Vec<u8>)> = Vec::new();
         {
             let mut stmt = tx
-                .prepare("SELECT id, uid, document_id, features, fingerprint, cluster_id FROM events")
+                .prepare("SELECT id, uid, document_id, features, fingerprint FROM events")
                 .map_err(sql)?;
             let mut q = stmt.query([]).map_err(sql)?;
             while let Some(r) = q.next().map_err(sql)? {
@@ -84,12 +84,7 @@ impl Store {
                         f
                     }
                 };
-                rows.push(Row {
-                    id,
-                    uid: uid.clone(),
-                    fingerprint: r.get(4).map_err(sql)?,
-                    cluster_id: r.get(5).map_err(sql)?,
-                });
+                rows.push(Row { id, uid: uid.clone(), fingerprint: r.get(4).map_err(sql)? });
                 reports.push(Report { key: uid, document: u64::try_from(document).unwrap_or(0), features });
             }
         }
@@ -121,38 +116,57 @@ impl Store {
             let prints: Vec<&[u8]> = group.iter().map(|&i| rows[i].fingerprint.as_bytes()).collect();
             let fingerprint = stable_id(&prints);
             match existing.get(&key) {
-                Some((id, fp)) if *fp == fingerprint => {
-                    summary.unchanged += 1;
-                    assign(&tx, &rows, group, *id).map_err(sql)?;
-                }
+                Some((_, fp)) if *fp == fingerprint => summary.unchanged += 1,
                 found => to_build.push((g, key.clone(), fingerprint, found.map(|(id, _)| *id))),
             }
             keep.insert(key);
         }
         // Build the new and changed fused events, a chunk at a time: members
         // are read in row order, one statement per chunk.
-        let mut actor_ids: BTreeMap<String, i64> = BTreeMap::new();
-        for chunk in to_build.chunks(1024) {
-            let mut ids: Vec<i64> = chunk.iter().flat_map(|(g, ..)| groups[*g].iter().map(|&i| rows[i].id)).collect();
-            ids.sort_unstable();
-            let mut loaded = load_members(&tx, &path, &ids)?;
-            for (g, key, fingerprint, stored) in chunk {
-                let members: Vec<Loaded> =
-                    groups[*g].iter().filter_map(|&i| loaded.remove(&rows[i].id)).collect();
-                if members.is_empty() {
-                    continue;
-                }
-                let fused = fuse_members(&members);
-                let id = write_cluster(&tx, *stored, key, fingerprint, &fused, &members, &mut actor_ids)
-                    .map_err(sql)?;
-                if stored.is_some() {
+        // A pipeline: this thread reads the members of chunk k+1 and writes
+        // chunk k while every core decodes, fuses and serialises chunk k+1.
+        let build = |chunk: &[(usize, String, String, Option<i64>)], stored_rows: &BTreeMap<i64, StoredMember>| {
+            chunk
+                .par_iter()
+                .map(|(g, key, fingerprint, stored)| {
+                    let members = groups[*g]
+                        .iter()
+                        .filter_map(|&i| stored_rows.get(&rows[i].id))
+                        .map(|m| m.decode(&path))
+                        .collect::<Result<Vec<Loaded>, StoreError>>()?;
+                    Ok((!members.is_empty()).then(|| Built::new(*stored, key, fingerprint, &members)))
+                })
+                .collect::<Vec<Result<Option<Built>, StoreError>>>()
+        };
+        let mut write = |built: Vec<Result<Option<Built>, StoreError>>| -> Result<(), StoreError> {
+            for b in built {
+                let Some(b) = b? else { continue };
+                write_cluster(&tx, &b).map_err(sql)?;
+                if b.stored.is_some() {
                     summary.updated += 1;
                 } else {
                     summary.created += 1;
                 }
-                assign(&tx, &rows, &groups[*g], id).map_err(sql)?;
             }
-        }
+            Ok(())
+        };
+        std::thread::scope(|scope| -> Result<(), StoreError> {
+            let mut pending: Option<std::thread::ScopedJoinHandle<'_, _>> = None;
+            for chunk in to_build.chunks(1024) {
+                let mut ids: Vec<i64> =
+                    chunk.iter().flat_map(|(g, ..)| groups[*g].iter().map(|&i| rows[i].id)).collect();
+                ids.sort_unstable();
+                let stored_rows = load_members(&tx, &path, &ids)?;
+                let next = scope.spawn(move || build(chunk, &stored_rows));
+                if let Some(done) = pending.replace(next) {
+                    write(done.join().expect("fusion workers do not panic"))?;
+                }
+            }
+            if let Some(done) = pending {
+                write(done.join().expect("fusion workers do not panic"))?;
+            }
+            Ok(())
+        })?;
         for (key, (id, _)) in &existing {
             if !keep.contains(key) {
                 tx.prepare_cached("DELETE FROM clusters WHERE id = ?1").map_err(sql)?.execute([id]).map_err(sql)?;
@@ -161,8 +175,10 @@ impl Store {
         }
         set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
         tx.commit().map_err(sql)?;
-        // Keep the query planner's statistics fresh (cheap when little changed).
-        self.conn.execute_batch("PRAGMA optimize").map_err(|e| StoreError::sqlite(&self.path, e))?;
+        // Keep the query planner's statistics fresh (sampled: cheap on big stores).
+        self.conn
+            .execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;")
+            .map_err(|e| StoreError::sqlite(&self.path, e))?;
         summary.elapsed = start.elapsed();
         Ok(summary)
     }
@@ -182,11 +198,30 @@ fn decode_event(path: &std::path::Path, uid: &str, json: &str) -> Result<Event, 
     event_from_json(&v).map_err(|detail| StoreError::Decode { path: path.to_path_buf(), what: format!("event {uid}"), detail })
 }
 
+/// A member event as stored, not decoded yet.
+struct StoredMember {
+    uid: String,
+    json: String,
+    document: String,
+    published: Option<String>,
+}
+
+impl StoredMember {
+    fn decode(&self, path: &std::path::Path) -> Result<Loaded, StoreError> {
+        Ok(Loaded {
+            uid: self.uid.clone(),
+            document: self.document.clone(),
+            published: self.published.as_deref().and_then(|p| p.parse().ok()),
+            event: decode_event(path, &self.uid, &self.json)?,
+        })
+    }
+}
+
 fn load_members(
     tx: &Transaction<'_>,
     path: &std::path::Path,
     ids: &[i64],
-) -> Result<BTreeMap<i64, Loaded>, StoreError> {
+) -> Result<BTreeMap<i64, StoredMember>, StoreError> {
     let sql = |e| StoreError::sqlite(path, e);
     // Our own integers: safe to write into the SQL.
     let list: Vec<String> = ids.iter().map(ToString::to_string).collect();
@@ -200,69 +235,85 @@ fn load_members(
     let mut out = BTreeMap::new();
     let mut rows = stmt.query([]).map_err(sql)?;
     while let Some(r) = rows.next().map_err(sql)? {
-        let id: i64 = r.get(0).map_err(sql)?;
-        let uid: String = r.get(1).map_err(sql)?;
-        let json: String = r.get(2).map_err(sql)?;
-        let document: String = r.get(3).map_err(sql)?;
-        let published: Option<String> = r.get(4).map_err(sql)?;
-        let event = decode_event(path, &uid, &json)?;
-        out.insert(id, Loaded { uid, document, published: published.and_then(|p| p.parse().ok()), event });
+        out.insert(
+            r.get::<_, i64>(0).map_err(sql)?,
+            StoredMember {
+                uid: r.get(1).map_err(sql)?,
+                json: r.get(2).map_err(sql)?,
+                document: r.get(3).map_err(sql)?,
+                published: r.get(4).map_err(sql)?,
+            },
+        );
     }
     Ok(out)
 }
 
-/// Points a group's events at their fused event (only those that point elsewhere).
-fn assign(tx: &Transaction<'_>, rows: &[Row], group: &[usize], cluster_id: i64) -> rusqlite::Result<()> {
-    for &i in group {
-        if rows[i].cluster_id != Some(cluster_id) {
-            tx.prepare_cached("UPDATE events SET cluster_id = ?1 WHERE id = ?2")?.execute(params![cluster_id, rows[i].id])?;
+/// A fused event ready to be written: its row values, JSON and indexed texts.
+struct Built {
+    stored: Option<i64>,
+    key: String,
+    fingerprint: String,
+    fused: FusedEvent,
+    json: String,
+    evidence: String,
+    actors: String,
+}
+
+impl Built {
+    fn new(stored: Option<i64>, key: &str, fingerprint: &str, members: &[Loaded]) -> Built {
+        let refs: Vec<Member<'_>> = members
+            .iter()
+            .map(|m| Member { key: &m.uid, document: &m.document, published: m.published, event: &m.event })
+            .collect();
+        let fused = fuse_group(&refs);
+        let json = serde_json::to_string(&fused).expect("fused events always serialise");
+        // Every name any report gave, so that `--actor` finds the event whichever outlet named whom.
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        for m in members {
+            let ev = &m.event;
+            for a in ev.actor1.iter().chain(&ev.assoc_actor_1).chain(ev.actor2.iter()).chain(&ev.assoc_actor_2) {
+                names.insert(a.name.as_str());
+            }
+        }
+        let evidence: Vec<&str> = members.iter().map(|m| m.event.evidence.text.as_str()).collect();
+        let actors: Vec<&str> = names.into_iter().collect();
+        Built {
+            stored,
+            key: key.to_owned(),
+            fingerprint: fingerprint.to_owned(),
+            fused,
+            json,
+            evidence: evidence.join("\n"),
+            actors: actors.join("\n"),
         }
     }
-    Ok(())
 }
 
-fn fuse_members(members: &[Loaded]) -> FusedEvent {
-    let refs: Vec<Member<'_>> = members
-        .iter()
-        .map(|m| Member { key: &m.uid, document: &m.document, published: m.published, event: &m.event })
-        .collect();
-    fuse_group(&refs)
-}
-
-/// Inserts (or, given its row id, updates) a fused event with its actors and point.
-fn write_cluster(
-    tx: &Transaction<'_>,
-    id: Option<i64>,
-    key: &str,
-    fingerprint: &str,
-    fused: &FusedEvent,
-    members: &[Loaded],
-    actor_ids: &mut BTreeMap<String, i64>,
-) -> rusqlite::Result<i64> {
-    let e = &fused.event;
+/// Inserts (or, given its row id, updates) a fused event and its full-text entry.
+fn write_cluster(tx: &Transaction<'_>, b: &Built) -> rusqlite::Result<i64> {
+    let e = &b.fused.event;
     let loc = e.location.as_ref();
-    let json = serde_json::to_string(fused).expect("fused events always serialise");
     let values = params![
-        key,
-        fingerprint,
+        b.key,
+        b.fingerprint,
         e.event_type.name(),
         e.sub_event_type.name(),
         e.event_date.map(|d| d.to_string()),
         e.time_precision,
-        loc.and_then(|l| l.iso.clone()),
-        loc.and_then(|l| l.country.clone()),
-        loc.and_then(|l| l.admin1.clone()),
-        loc.map(|l| l.name.clone()),
+        loc.and_then(|l| l.iso.as_deref()),
+        loc.and_then(|l| l.country.as_deref()),
+        loc.and_then(|l| l.admin1.as_deref()),
+        loc.map(|l| l.name.as_str()),
         loc.map(|l| l.latitude),
         loc.map(|l| l.longitude),
         loc.map(|l| l.geo_precision),
         e.fatalities,
-        fused.fatalities_range[1],
-        i64::try_from(fused.n_sources).unwrap_or(i64::MAX),
-        i64::try_from(fused.n_documents).unwrap_or(i64::MAX),
-        json,
+        b.fused.fatalities_range[1],
+        i64::try_from(b.fused.n_sources).unwrap_or(i64::MAX),
+        i64::try_from(b.fused.n_documents).unwrap_or(i64::MAX),
+        b.json,
     ];
-    let id = match id {
+    let id = match b.stored {
         Some(id) => {
             tx.prepare_cached(
                 "UPDATE clusters SET key = ?1, fingerprint = ?2, event_type = ?3, sub_event_type = ?4, event_date = ?5, \
@@ -271,8 +322,6 @@ fn write_cluster(
                  n_documents = ?17, json = ?18 WHERE id = ?19",
             )?
             .execute(rusqlite::params_from_iter(values.iter().copied().chain(std::iter::once(&id as &dyn rusqlite::ToSql))))?;
-            tx.prepare_cached("DELETE FROM cluster_actors WHERE cluster_id = ?1")?.execute([id])?;
-            tx.prepare_cached("DELETE FROM clusters_rtree WHERE id = ?1")?.execute([id])?;
             tx.prepare_cached("DELETE FROM clusters_fts WHERE rowid = ?1")?.execute([id])?;
             id
         }
@@ -286,35 +335,7 @@ fn write_cluster(
             tx.last_insert_rowid()
         }
     };
-    if let Some(l) = loc {
-        tx.prepare_cached("INSERT INTO clusters_rtree (id, min_lat, max_lat, min_lon, max_lon) VALUES (?1, ?2, ?2, ?3, ?3)")?
-            .execute(params![id, l.latitude, l.longitude])?;
-    }
-    let evidence: Vec<&str> = members.iter().map(|m| m.event.evidence.text.as_str()).collect();
-    tx.prepare_cached("INSERT INTO clusters_fts (rowid, evidence) VALUES (?1, ?2)")?
-        .execute(params![id, evidence.join("\n")])?;
-    // Every name any report gave, so that `--actor` finds the event whichever outlet named whom.
-    let mut names: BTreeSet<&str> = BTreeSet::new();
-    for m in members {
-        let ev = &m.event;
-        for a in ev.actor1.iter().chain(&ev.assoc_actor_1).chain(ev.actor2.iter()).chain(&ev.assoc_actor_2) {
-            names.insert(a.name.as_str());
-        }
-    }
-    for name in names {
-        let actor_id = match actor_ids.get(name) {
-            Some(id) => *id,
-            None => {
-                tx.prepare_cached("INSERT INTO actor_names(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?
-                    .execute([name])?;
-                let id: i64 =
-                    tx.prepare_cached("SELECT id FROM actor_names WHERE name = ?1")?.query_row([name], |r| r.get(0))?;
-                actor_ids.insert(name.to_owned(), id);
-                id
-            }
-        };
-        tx.prepare_cached("INSERT OR IGNORE INTO cluster_actors (actor_id, cluster_id) VALUES (?1, ?2)")?
-            .execute([actor_id, id])?;
-    }
+    tx.prepare_cached("INSERT INTO clusters_fts (rowid, evidence, actors) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, b.evidence, b.actors])?;
     Ok(id)
 }

@@ -156,7 +156,7 @@ impl Store {
             });
         }
         conn.execute_batch(
-            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 4096;",
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 16384;",
         )
         .map_err(sql)?;
         tune_reads(&conn).map_err(sql)?;

@@ -20,8 +20,9 @@ pub struct Query {
     pub event_types: Vec<String>,
     /// Sub-event types, spelled as in the taxonomy.
     pub sub_event_types: Vec<String>,
-    /// Parts of actor names (any case): matches when any report of the
-    /// event named a matching actor on either side.
+    /// Actor names or their first words (any case; the last word may be cut
+    /// short: "al shabaa"): matches when any report of the event named a
+    /// matching actor on either side.
     pub actors: Vec<String>,
     /// First day (inclusive).
     pub since: Option<Date>,
@@ -121,29 +122,32 @@ impl Store {
             args.push(Box::new(n));
         }
         if !q.actors.is_empty() {
-            // Names first (a few thousand at most), then their events through the index.
-            let ids = self.actor_ids(&q.actors)?;
-            // Our own integers: safe to write into the SQL.
-            let list: Vec<String> = ids.iter().map(ToString::to_string).collect();
-            sql.push_str(&format!(
-                " AND c.id IN (SELECT cluster_id FROM cluster_actors WHERE actor_id IN ({}))",
-                list.join(", ")
-            ));
+            // Each name part is a phrase whose last word may be cut short ("al shabaa" finds "Al Shabaab").
+            let phrases: Vec<String> = q
+                .actors
+                .iter()
+                .filter(|a| a.chars().any(char::is_alphanumeric))
+                .map(|a| format!("actors : \"{}\"*", a.replace('"', "\"\"")))
+                .collect();
+            if phrases.is_empty() {
+                sql.push_str(" AND 0");
+            } else {
+                sql.push_str(" AND c.id IN (SELECT rowid FROM clusters_fts WHERE clusters_fts MATCH ?)");
+                args.push(Box::new(phrases.join(" OR ")));
+            }
         }
         if let Some((lat, lon, km)) = q.near {
-            // A box around the circle (the R*Tree), then the exact distance below.
+            // A box around the circle (the (latitude, longitude) index), then the exact distance below.
             let dlat = km / 111.0;
             let dlon = km / (111.320 * lat.to_radians().cos().abs().max(0.01));
-            sql.push_str(
-                " AND c.id IN (SELECT id FROM clusters_rtree WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? \
-                 AND max_lon <= ?)",
-            );
+            sql.push_str(" AND c.latitude BETWEEN ? AND ? AND c.longitude BETWEEN ? AND ?");
             args.push(Box::new(lat - dlat));
             args.push(Box::new(lat + dlat));
             args.push(Box::new(lon - dlon));
             args.push(Box::new(lon + dlon));
         }
-        if let Some(text) = &q.text {
+        let text = q.text.as_ref().map(|t| format!("evidence : ({t})"));
+        if let Some(text) = &text {
             sql.push_str(" AND c.id IN (SELECT rowid FROM clusters_fts WHERE clusters_fts MATCH ?)");
             args.push(Box::new(text.clone()));
         }
@@ -151,7 +155,7 @@ impl Store {
 
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let params: Vec<&dyn ToSql> = args.iter().map(AsRef::as_ref).collect();
-        if let Some(text) = &q.text {
+        if let (Some(given), Some(text)) = (&q.text, &text) {
             // Check the full-text query alone first, so that its errors are told apart.
             let probe = self
                 .conn
@@ -162,7 +166,7 @@ impl Store {
                     rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::Unknown => {
                         StoreError::BadTextQuery {
                             path: self.path.clone(),
-                            query: text.clone(),
+                            query: given.clone(),
                             detail: msg.unwrap_or_else(|| "syntax error".into()),
                         }
                     }
@@ -195,25 +199,6 @@ impl Store {
         Ok(n)
     }
 
-    /// Ids of the actor names that contain any of `parts` (any case).
-    fn actor_ids(&self, parts: &[String]) -> Result<Vec<i64>, StoreError> {
-        let mut ids = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM actor_names WHERE name LIKE ?1 ESCAPE '\\'")
-            .map_err(|e| self.err(e))?;
-        for p in parts {
-            let found = stmt
-                .query_map([format!("%{}%", like_escape(p))], |r| r.get::<_, i64>(0))
-                .and_then(Iterator::collect::<rusqlite::Result<Vec<i64>>>)
-                .map_err(|e| self.err(e))?;
-            ids.extend(found);
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        Ok(ids)
-    }
-
     /// ISO codes for country filters: two letters are a code, anything else
     /// a country name looked up among the stored events.
     fn country_codes(&self, countries: &[String]) -> Result<Vec<String>, StoreError> {
@@ -235,15 +220,4 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-fn like_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out
 }

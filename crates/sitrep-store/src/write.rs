@@ -41,6 +41,19 @@ impl Store {
         known(&self.conn, key, hash).map_err(|e| self.err(e))
     }
 
+    /// [`Store::known`] for many documents at once (two statements): the
+    /// answers are in the order of `docs` (key, content hash).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub fn known_batch(&self, docs: &[(&str, &str)]) -> Result<Vec<Known>, StoreError> {
+        let mut out = Vec::with_capacity(docs.len());
+        for chunk in docs.chunks(400) {
+            out.extend(known_batch(&self.conn, chunk).map_err(|e| self.err(e))?);
+        }
+        Ok(out)
+    }
+
     /// Writes a batch of documents in one transaction: all of them or, on
     /// error, none (earlier batches stay committed).
     ///
@@ -93,10 +106,45 @@ fn known(conn: &rusqlite::Connection, key: &str, hash: &str) -> rusqlite::Result
         None => {}
     }
     let other: Option<String> = conn
-        .prepare_cached("SELECT key FROM documents WHERE content_hash = ?1 AND key <> ?2 LIMIT 1")?
-        .query_row([hash, key], |r| r.get(0))
-        .optional()?;
+        .prepare_cached("SELECT min(key) FROM documents WHERE content_hash = ?1 AND key <> ?2")?
+        .query_row([hash, key], |r| r.get(0))?;
     Ok(other.map_or(Known::New, Known::Duplicate))
+}
+
+fn known_batch(conn: &rusqlite::Connection, docs: &[(&str, &str)]) -> rusqlite::Result<Vec<Known>> {
+    use std::collections::BTreeMap;
+    let marks = vec!["?"; docs.len()].join(",");
+    let mut by_key: BTreeMap<String, String> = BTreeMap::new();
+    {
+        let mut stmt = conn.prepare(&format!("SELECT key, content_hash FROM documents WHERE key IN ({marks})"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(docs.iter().map(|d| d.0)), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (k, h) = row?;
+            by_key.insert(k, h);
+        }
+    }
+    let mut by_hash: BTreeMap<String, String> = BTreeMap::new();
+    {
+        let mut stmt =
+            conn.prepare(&format!("SELECT content_hash, key FROM documents WHERE content_hash IN ({marks})"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(docs.iter().map(|d| d.1)), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (h, k): (String, String) = row?;
+            // The smallest key holding the content, so that the answer does not depend on row order.
+            by_hash.entry(h).and_modify(|old| if k < *old { old.clone_from(&k) }).or_insert(k);
+        }
+    }
+    Ok(docs
+        .iter()
+        .map(|(key, hash)| match by_key.get(*key) {
+            Some(h) if h == hash => Known::Unchanged,
+            Some(_) => Known::Changed,
+            None => match by_hash.get(*hash) {
+                Some(other) if other != key => Known::Duplicate(other.clone()),
+                _ => Known::New,
+            },
+        })
+        .collect())
 }
 
 fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &str) -> rusqlite::Result<Disposition> {
@@ -149,10 +197,8 @@ fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &s
 /// Inserts a document's events.
 pub(crate) fn insert_events(tx: &Transaction<'_>, document_id: i64, doc: &PreparedDocument) -> rusqlite::Result<()> {
     let mut ins = tx.prepare_cached(
-        "INSERT INTO events (document_id, ord, uid, event_id, sub_event_type, event_date, time_precision, iso, \
-         country, admin1, location, latitude, longitude, geo_precision, actor1, actor2, fatalities, evidence, \
-         fingerprint, features, json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+        "INSERT INTO events (document_id, ord, uid, event_id, fingerprint, features, json) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (ord, e) in doc.events.iter().enumerate() {
         ins.execute(params![
@@ -160,20 +206,6 @@ pub(crate) fn insert_events(tx: &Transaction<'_>, document_id: i64, doc: &Prepar
             i64::try_from(ord).unwrap_or(i64::MAX),
             e.uid,
             e.event_id,
-            e.sub_event_type,
-            e.event_date,
-            e.time_precision,
-            e.iso,
-            e.country,
-            e.admin1,
-            e.location,
-            e.latitude,
-            e.longitude,
-            e.geo_precision,
-            e.actor1,
-            e.actor2,
-            e.fatalities,
-            e.evidence,
             e.fingerprint,
             e.features,
             e.json,

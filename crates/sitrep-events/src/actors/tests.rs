@@ -253,10 +253,15 @@ fn groups_by_year_and_country() {
     );
     // Without a year, movements that later governed are read as insurgents.
     check("Taliban fighters overran the district.", "AF", 0, &["Taliban fighters => Taliban [2 AF]"]);
-    check("Taliban fighters stormed a police post.", "", 0, &["Taliban fighters => Taliban [2 AF]"]);
+    check("Taliban fighters seized the district.", "", 0, &["Taliban fighters => Taliban [2 AF]"]);
     check("Houthi fighters shelled Taiz.", "YE", 0, &["Houthi fighters => Houthi Movement - Ansar Allah [2 YE]"]);
     // With a year after the takeover, the state reading stands.
-    check("Taliban forces detained two journalists.", "AF", 2023, &["Taliban forces => Military Forces of Afghanistan"]);
+    check(
+        "Taliban forces detained two journalists.",
+        "AF",
+        2023,
+        &["Taliban forces => Military Forces of Afghanistan (2021-) [1 AF]", "journalists => Journalists (Afghanistan) [7 AF]"],
+    );
 }
 
 #[test]

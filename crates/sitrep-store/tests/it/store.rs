@@ -148,7 +148,10 @@ fn queries_filter_by_every_field() {
     assert_eq!(q(&|q| q.event_types = vec!["Battles".into()]), ["Armed clash"]);
     assert_eq!(q(&|q| q.sub_event_types = vec![SubEventType::SuicideBomb.name().into()]), ["Suicide bomb"]);
     assert_eq!(q(&|q| q.actors = vec!["coalition".into()]), ["Air/drone strike"], "any report's actors, any case");
-    assert_eq!(q(&|q| q.actors = vec!["100%".into()]).len(), 0, "LIKE wildcards are literal");
+    assert_eq!(q(&|q| q.actors = vec!["global coal".into()]), ["Air/drone strike"], "the last word may be cut short");
+    assert_eq!(q(&|q| q.actors = vec!["100%".into()]).len(), 0);
+    assert_eq!(q(&|q| q.actors = vec!["%".into()]).len(), 0);
+    assert_eq!(q(&|q| q.actors = vec!["Mourabitoune".into(), "Iraq".into()]).len(), 3, "any of them");
     assert_eq!(
         q(&|q| {
             q.since = Some(Date::constant(2017, 1, 1));
