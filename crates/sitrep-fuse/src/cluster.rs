@@ -164,10 +164,13 @@ fn may_merge<'r>(ga: &[usize], gb: &[usize], item: &dyn Fn(usize) -> &'r Report,
     // Two groups that each have independent sources agreeing on a day (or a
     // town), and the days (towns) differ, are two events: a protest on
     // Tuesday and another on Wednesday, not one event dated twice.
+    // The same holds for the kind of event: an air strike and a ground
+    // battle in one town on one day, each told by several outlets.
     if attested_disjoint(ga, gb, item, |f| (f.time_precision == 1).then_some(f.date).flatten().map(i64::from))
         || attested_disjoint(ga, gb, item, |f| {
             (f.geo_precision == 1).then_some(()).and(f.geonameid.map(i64::from).or_else(|| f.point.map(point_id)))
         })
+        || attested_disjoint(ga, gb, item, |f| Some(i64::from(config.family_index(f.sub_event_type))))
     {
         return false;
     }

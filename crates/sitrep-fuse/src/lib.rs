@@ -17,7 +17,10 @@
 //!    precision, their actors do not contradict each other, and they come
 //!    from different documents. Pairs that may fuse are scored, and groups
 //!    are merged best pair first while every member stays compatible with
-//!    every other and the mean score stays above the threshold. Reports are
+//!    every other and the mean score stays above the threshold; two groups
+//!    that each have several reports agreeing on a day, a town or a family
+//!    of event, and disagree with each other on it, stay apart (a protest on
+//!    Tuesday and another on Wednesday are two events). Reports are
 //!    ordered by key before anything else, so the result depends only on the
 //!    set of reports, never on the order they were ingested in.
 //! 2. [`fuse_group`] builds the [`FusedEvent`] of one group.

@@ -15,7 +15,8 @@
 //! | `country+month` | one country, one month |
 //! | `country+year` | one country, one year |
 //! | `country+year+type` | … and one sub-event type |
-//! | `text+country` | FTS5 word in the evidence, one country |
+//! | `text+country` | FTS5 word in the evidence (1 in 12 events), one country |
+//! | `text-rare` | FTS5 word in the evidence of about 1,500 events, alone |
 //! | `near-50km+year` | a point and 50 km, one year |
 //! | `actor+year` | an actor name part, one year |
 #![allow(clippy::print_stderr, clippy::cast_precision_loss)]
@@ -239,6 +240,7 @@ fn queries(c: &mut Criterion) {
             }),
         ),
         ("text+country", Query { countries: vec![iso(7)], text: Some("mosque".into()), ..Query::default() }),
+        ("text-rare", Query { text: Some("\"Town7x3 \"".into()), ..Query::default() }),
         (
             "near-50km+year",
             year(Query { near: Some((-30.0 + 7.0 * 8.0 + 1.0, -20.0 + 2.0, 50.0)), ..Query::default() }),

@@ -6,7 +6,7 @@
 
 CREATE TABLE clusters (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,            -- the fused event's id: a hash of its members' uids
+    key TEXT NOT NULL,                   -- the fused event's id: a hash of its members' uids (unique by construction)
     fingerprint TEXT NOT NULL,           -- hash of the members' fingerprints: rebuilt when it changes
     event_type TEXT NOT NULL,
     sub_event_type TEXT NOT NULL,
@@ -28,8 +28,14 @@ CREATE TABLE clusters (
 CREATE INDEX clusters_iso_date ON clusters(iso, event_date);
 CREATE INDEX clusters_date ON clusters(event_date);
 CREATE INDEX clusters_admin1_date ON clusters(admin1 COLLATE NOCASE, event_date);
-CREATE INDEX clusters_country ON clusters(country COLLATE NOCASE, iso);
 CREATE INDEX clusters_point ON clusters(latitude, longitude);
+
+-- Country names and codes of fused events, for `query --country NAME`.
+CREATE TABLE countries (
+    name TEXT NOT NULL COLLATE NOCASE,
+    iso TEXT NOT NULL,
+    PRIMARY KEY (name, iso)
+) STRICT, WITHOUT ROWID;
 
 -- Full-text search (rowid = clusters.id) over the evidence of every report
 -- of a fused event, and over every actor name any report gave.

@@ -29,7 +29,10 @@ pub fn event_from_json(v: &Value) -> Result<Event, String> {
             Some(l) => Some(location(l).map_err(|e| format!("location.{e}"))?),
         },
         fatalities: u32::try_from(u64_field(o, "fatalities")?).map_err(|_| "fatalities: out of range")?,
-        civilian_targeting: o.get("civilian_targeting").and_then(Value::as_bool).ok_or("civilian_targeting: missing")?,
+        civilian_targeting: o
+            .get("civilian_targeting")
+            .and_then(Value::as_bool)
+            .ok_or("civilian_targeting: missing")?,
         source: source(o.get("source").ok_or("source: missing")?).map_err(|e| format!("source.{e}"))?,
         evidence: span(o.get("evidence").and_then(Value::as_object).ok_or("evidence: missing")?)
             .map_err(|e| format!("evidence.{e}"))?,

@@ -7,8 +7,8 @@ use std::path::Path;
 use sitrep::output::{Format, Writer, encode};
 use sitrep_model::DocumentRecord;
 
-use crate::query::FusedRow;
 use crate::StoreError;
+use crate::query::FusedRow;
 
 /// An output format for fused events.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +51,7 @@ impl ExportFormat {
 enum Inner<W: Write + Send> {
     Text(Writer<W>, ExportFormat),
     #[cfg(feature = "parquet")]
-    Parquet(crate::parquet_export::ParquetSink<W>),
+    Parquet(Box<crate::parquet_export::ParquetSink<W>>),
 }
 
 /// Writes fused events ([`FusedRow`]s) one by one, in one of the
@@ -68,13 +68,14 @@ impl<W: Write + Send> FusedWriter<W> {
     /// When writing fails, or the format is Parquet and this build lacks the
     /// `parquet` feature.
     pub fn new(format: ExportFormat, out: W, db: &Path) -> Result<FusedWriter<W>, StoreError> {
-        let io = |e: std::io::Error| StoreError::Export { path: db.to_path_buf(), detail: format!("writing output: {e}") };
+        let io =
+            |e: std::io::Error| StoreError::Export { path: db.to_path_buf(), detail: format!("writing output: {e}") };
         let inner = match format {
             ExportFormat::Jsonl => Inner::Text(Writer::new(Format::Jsonl, out).map_err(io)?, format),
             ExportFormat::AcledCsv => Inner::Text(Writer::new(Format::AcledCsv, out).map_err(io)?, format),
             ExportFormat::GeoJson => Inner::Text(Writer::new(Format::GeoJson, out).map_err(io)?, format),
             #[cfg(feature = "parquet")]
-            ExportFormat::Parquet => Inner::Parquet(crate::parquet_export::ParquetSink::new(out, db)?),
+            ExportFormat::Parquet => Inner::Parquet(Box::new(crate::parquet_export::ParquetSink::new(out, db)?)),
             #[cfg(not(feature = "parquet"))]
             ExportFormat::Parquet => {
                 return Err(StoreError::Export {
@@ -131,7 +132,8 @@ impl<W: Write + Send> FusedWriter<W> {
     /// # Errors
     /// When writing fails.
     pub fn finish(self) -> Result<W, StoreError> {
-        let io = |e: std::io::Error| StoreError::Export { path: self.db.clone(), detail: format!("writing output: {e}") };
+        let io =
+            |e: std::io::Error| StoreError::Export { path: self.db.clone(), detail: format!("writing output: {e}") };
         match self.inner {
             Inner::Text(w, _) => w.finish().map_err(io),
             #[cfg(feature = "parquet")]

@@ -60,9 +60,7 @@ impl Store {
         let mut reports: Vec<Report> = Vec::new();
         let mut stale: Vec<(i64, Vec<u8>)> = Vec::new();
         {
-            let mut stmt = tx
-                .prepare("SELECT id, uid, document_id, features, fingerprint FROM events")
-                .map_err(sql)?;
+            let mut stmt = tx.prepare("SELECT id, uid, document_id, features, fingerprint FROM events").map_err(sql)?;
             let mut q = stmt.query([]).map_err(sql)?;
             while let Some(r) = q.next().map_err(sql)? {
                 let id: i64 = r.get(0).map_err(sql)?;
@@ -89,7 +87,10 @@ impl Store {
             }
         }
         for (id, blob) in &stale {
-            tx.prepare_cached("UPDATE events SET features = ?1 WHERE id = ?2").map_err(sql)?.execute(params![blob, id]).map_err(sql)?;
+            tx.prepare_cached("UPDATE events SET features = ?1 WHERE id = ?2")
+                .map_err(sql)?
+                .execute(params![blob, id])
+                .map_err(sql)?;
         }
 
         // 2. Cluster.
@@ -105,7 +106,8 @@ impl Store {
                 existing.insert(r.get(0).map_err(sql)?, (r.get(1).map_err(sql)?, r.get(2).map_err(sql)?));
             }
         }
-        let mut summary = FusionSummary { events: rows.len() as u64, fused: groups.len() as u64, ..FusionSummary::default() };
+        let mut summary =
+            FusionSummary { events: rows.len() as u64, fused: groups.len() as u64, ..FusionSummary::default() };
         let mut keep: BTreeSet<String> = BTreeSet::new();
         // (group, key, fingerprint, the row id of a stored fused event with these members)
         let mut to_build: Vec<(usize, String, String, Option<i64>)> = Vec::new();
@@ -138,10 +140,19 @@ impl Store {
                 })
                 .collect::<Vec<Result<Option<Built>, StoreError>>>()
         };
+        let mut countries: BTreeSet<(String, String)> = BTreeSet::new();
         let mut write = |built: Vec<Result<Option<Built>, StoreError>>| -> Result<(), StoreError> {
             for b in built {
                 let Some(b) = b? else { continue };
                 write_cluster(&tx, &b).map_err(sql)?;
+                if let Some(loc) = &b.fused.event.location
+                    && let (Some(name), Some(iso)) = (&loc.country, &loc.iso)
+                    && countries.insert((name.clone(), iso.clone()))
+                {
+                    tx.prepare_cached("INSERT OR IGNORE INTO countries (name, iso) VALUES (?1, ?2)")
+                        .and_then(|mut s| s.execute([name, iso]))
+                        .map_err(sql)?;
+                }
                 if b.stored.is_some() {
                     summary.updated += 1;
                 } else {
@@ -193,9 +204,16 @@ struct Loaded {
 }
 
 fn decode_event(path: &std::path::Path, uid: &str, json: &str) -> Result<Event, StoreError> {
-    let v: serde_json::Value = serde_json::from_str(json)
-        .map_err(|e| StoreError::Decode { path: path.to_path_buf(), what: format!("event {uid}"), detail: e.to_string() })?;
-    event_from_json(&v).map_err(|detail| StoreError::Decode { path: path.to_path_buf(), what: format!("event {uid}"), detail })
+    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| StoreError::Decode {
+        path: path.to_path_buf(),
+        what: format!("event {uid}"),
+        detail: e.to_string(),
+    })?;
+    event_from_json(&v).map_err(|detail| StoreError::Decode {
+        path: path.to_path_buf(),
+        what: format!("event {uid}"),
+        detail,
+    })
 }
 
 /// A member event as stored, not decoded yet.

@@ -185,7 +185,7 @@ impl<W: Write + Send> ParquetSink<W> {
 
     pub(crate) fn finish(mut self) -> Result<W, StoreError> {
         self.flush()?;
-        self.writer.finish().map_err(|e| err(&self.db, e))?;
+        // Writes the footer, and gives the file back.
         self.writer.into_inner().map_err(|e| err(&self.db, e))
     }
 }

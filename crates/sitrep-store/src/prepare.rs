@@ -113,7 +113,13 @@ impl StoredDiagnostic {
             "error" => Level::Error,
             _ => Level::Warning,
         };
-        Diagnostic { level, code: intern(&self.code), message: self.message.clone(), file: self.file.clone(), line: self.line }
+        Diagnostic {
+            level,
+            code: intern(&self.code),
+            message: self.message.clone(),
+            file: self.file.clone(),
+            line: self.line,
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Finding fused events: filters on indexed columns, the R*Tree and FTS5.
+//! Finding fused events: filters on indexed columns and FTS5.
 
 use rusqlite::ToSql;
 use sitrep_fuse::haversine_km;
@@ -121,6 +121,19 @@ impl Store {
             sql.push_str(" AND c.n_sources >= ?");
             args.push(Box::new(n));
         }
+        // With an indexed filter above, full-text matches only filter the rows
+        // it finds (`+c.id` keeps SQLite from fetching every match by rowid,
+        // which for a common word is most of the file); alone, they drive the query.
+        let fts = if q.countries.is_empty()
+            && q.admin1.is_empty()
+            && q.since.is_none()
+            && q.until.is_none()
+            && q.near.is_none()
+        {
+            " AND c.id IN (SELECT rowid FROM clusters_fts WHERE clusters_fts MATCH ?)"
+        } else {
+            " AND +c.id IN (SELECT rowid FROM clusters_fts WHERE clusters_fts MATCH ?)"
+        };
         if !q.actors.is_empty() {
             // Each name part is a phrase whose last word may be cut short ("al shabaa" finds "Al Shabaab").
             let phrases: Vec<String> = q
@@ -132,7 +145,7 @@ impl Store {
             if phrases.is_empty() {
                 sql.push_str(" AND 0");
             } else {
-                sql.push_str(" AND c.id IN (SELECT rowid FROM clusters_fts WHERE clusters_fts MATCH ?)");
+                sql.push_str(fts);
                 args.push(Box::new(phrases.join(" OR ")));
             }
         }
@@ -148,7 +161,7 @@ impl Store {
         }
         let text = q.text.as_ref().map(|t| format!("evidence : ({t})"));
         if let Some(text) = &text {
-            sql.push_str(" AND c.id IN (SELECT rowid FROM clusters_fts WHERE clusters_fts MATCH ?)");
+            sql.push_str(fts);
             args.push(Box::new(text.clone()));
         }
         sql.push_str(" ORDER BY c.event_date IS NULL, c.event_date, c.key");
@@ -212,7 +225,7 @@ impl Store {
             }
             let iso: Option<Option<String>> = self
                 .conn
-                .prepare_cached("SELECT iso FROM clusters WHERE country = ?1 COLLATE NOCASE AND iso IS NOT NULL LIMIT 1")
+                .prepare_cached("SELECT iso FROM countries WHERE name = ?1 LIMIT 1")
                 .and_then(|mut s| s.query_row([c], |r| r.get(0)).optional())
                 .map_err(|e| self.err(e))?;
             // A name no stored event has matches nothing (an impossible code keeps the SQL simple).

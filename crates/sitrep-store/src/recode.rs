@@ -62,7 +62,11 @@ impl Store {
             let kind: String = r.get(4).map_err(|e| self.err(e))?;
             let raw: String = r.get(5).map_err(|e| self.err(e))?;
             let container: String = r.get(6).map_err(|e| self.err(e))?;
-            let bad = |detail: String| StoreError::Decode { path: self.path.clone(), what: format!("document {key}"), detail };
+            let bad = |detail: String| StoreError::Decode {
+                path: self.path.clone(),
+                what: format!("document {key}"),
+                detail,
+            };
             let c: Container = serde_json::from_str(&container).map_err(|e| bad(e.to_string()))?;
             let date = |s: &Option<String>| s.as_deref().and_then(|d| d.parse::<Date>().ok());
             let doc = RawDocument {

@@ -117,7 +117,8 @@ fn known_batch(conn: &rusqlite::Connection, docs: &[(&str, &str)]) -> rusqlite::
     let mut by_key: BTreeMap<String, String> = BTreeMap::new();
     {
         let mut stmt = conn.prepare(&format!("SELECT key, content_hash FROM documents WHERE key IN ({marks})"))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(docs.iter().map(|d| d.0)), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows =
+            stmt.query_map(rusqlite::params_from_iter(docs.iter().map(|d| d.0)), |r| Ok((r.get(0)?, r.get(1)?)))?;
         for row in rows {
             let (k, h) = row?;
             by_key.insert(k, h);
@@ -127,11 +128,19 @@ fn known_batch(conn: &rusqlite::Connection, docs: &[(&str, &str)]) -> rusqlite::
     {
         let mut stmt =
             conn.prepare(&format!("SELECT content_hash, key FROM documents WHERE content_hash IN ({marks})"))?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(docs.iter().map(|d| d.1)), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows =
+            stmt.query_map(rusqlite::params_from_iter(docs.iter().map(|d| d.1)), |r| Ok((r.get(0)?, r.get(1)?)))?;
         for row in rows {
             let (h, k): (String, String) = row?;
             // The smallest key holding the content, so that the answer does not depend on row order.
-            by_hash.entry(h).and_modify(|old| if k < *old { old.clone_from(&k) }).or_insert(k);
+            by_hash
+                .entry(h)
+                .and_modify(|old| {
+                    if k < *old {
+                        old.clone_from(&k);
+                    }
+                })
+                .or_insert(k);
         }
     }
     Ok(docs

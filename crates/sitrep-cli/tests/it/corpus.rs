@@ -214,8 +214,13 @@ fn queries_and_exports_write_the_contract_formats() {
     }
     let jsonl = std::fs::read_to_string(dir.path().join("export.jsonl")).unwrap();
     assert_eq!(jsonl.lines().count(), all.len());
-    if !cfg!(feature = "parquet") {
-        let out = sitrep(&["export", "--db", db_s, "--format", "parquet", "-o", "x.parquet"], None);
+    let parquet = dir.path().join("export.parquet");
+    let out = sitrep(&["export", "--db", db_s, "--format", "parquet", "-o", parquet.to_str().unwrap()], None);
+    if cfg!(feature = "parquet") {
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = std::fs::read(&parquet).unwrap();
+        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "a Parquet file");
+    } else {
         assert_eq!(out.status.code(), Some(2));
         assert!(stderr(&out).contains("without Parquet support"), "{}", stderr(&out));
     }
@@ -262,4 +267,76 @@ fn faults_give_one_line_errors_naming_the_file() {
     let after = Store::open_read_only(&db).unwrap();
     assert_eq!(after.counts().unwrap(), before, "nothing of the failed batch was written");
     after.check().unwrap();
+}
+
+/// Three outlets' reports of one bombing (written for this test) and a protest elsewhere.
+const MARKET_BOMBING: [(&str, &str); 4] = [
+    (
+        "a.txt",
+        "Suicide bomber kills 14 at Mogadishu market\n\nMOGADISHU, Somalia (Horn Dispatch) -- A suicide bomber blew \
+         himself up at a crowded market in Mogadishu on Tuesday, killing 14 people, police said.\n\nAl-Shabaab said it \
+         carried out the attack.\n",
+    ),
+    (
+        "b.txt",
+        "Market blast in Somali capital\n\nMOGADISHU, Somalia (Northern Wire) -- At least 16 people were killed when a \
+         suicide bomber detonated explosives at a busy market in Mogadishu on Tuesday, a police officer said.\n",
+    ),
+    (
+        "c.txt",
+        "Deadly bombing hits Mogadishu\n\nMOGADISHU, Somalia (Gulf Daily) -- A suicide bombing at a market in Mogadishu \
+         on Tuesday killed 14 shoppers and traders, witnesses said.\n",
+    ),
+    (
+        "d.txt",
+        "Protesters march in Nairobi\n\nNAIROBI, Kenya (East Africa Star) -- Hundreds of opposition supporters marched \
+         peacefully through central Nairobi on Tuesday to demand electoral reforms.\n",
+    ),
+];
+
+#[test]
+fn reports_of_one_event_from_three_outlets_become_one_fused_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    for (name, text) in MARKET_BOMBING {
+        std::fs::write(docs.join(name), text).unwrap();
+    }
+    let mut outputs = Vec::new();
+    // All at once, and one document at a time in another order: the same fused events.
+    for (run, order) in [vec![0, 1, 2, 3], vec![3, 2, 0, 1]].into_iter().enumerate() {
+        let db = dir.path().join(format!("run-{run}.db"));
+        let db_s = db.to_str().unwrap();
+        let inputs: Vec<String> =
+            order.iter().map(|&i| docs.join(MARKET_BOMBING[i].0).to_str().unwrap().to_owned()).collect();
+        if run == 0 {
+            let mut args = vec!["ingest", "--db", db_s, "--published", "2019-03-06", "-q"];
+            args.extend(inputs.iter().map(String::as_str));
+            let out = sitrep(&args, None);
+            assert!(out.status.success(), "{}", stderr(&out));
+        } else {
+            for input in &inputs {
+                let out = sitrep(&["ingest", "--db", db_s, "--published", "2019-03-06", "-q", input], None);
+                assert!(out.status.success(), "{}", stderr(&out));
+            }
+        }
+        outputs.push(query_all(&db));
+    }
+    assert_eq!(outputs[0], outputs[1], "fusion does not depend on ingest order");
+    let fused: Vec<serde_json::Value> = outputs[0].lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(fused.len(), 2, "{fused:#?}");
+    let bombing = fused.iter().find(|v| v["sub_event_type"] == "Suicide bomb").expect("the bombing is coded");
+    assert_eq!(bombing["n_sources"], 3);
+    assert_eq!(bombing["location"]["name"], "Mogadishu");
+    assert_eq!(bombing["fatalities"], 14, "the lowest count");
+    assert_eq!(bombing["fatalities_range"], serde_json::json!([14, 16]));
+    assert_eq!(bombing["source"]["outlet"], "Gulf Daily; Horn Dispatch; Northern Wire");
+    // Each source's evidence is a span of its own document.
+    for src in bombing["sources"].as_array().unwrap() {
+        let doc = src["document"].as_str().unwrap();
+        let text = std::fs::read_to_string(doc).unwrap();
+        let ev = &src["evidence"];
+        let (a, b) = (ev["start"].as_u64().unwrap() as usize, ev["end"].as_u64().unwrap() as usize);
+        assert_eq!(&text[a..b], ev["text"].as_str().unwrap());
+    }
 }
