@@ -262,7 +262,8 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                     && (anchors0.iter().any(|(_, lat, lon, key)| {
                         *key != m.key
                             && approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, lat.to_radians().cos()) < 100.0
-                    }) || focus_admin1.as_ref().is_some_and(|(_, a)| s(gaz, c.0, e.admin1) == Some(a.as_str())))
+                    }) || focus_admin1.as_ref().is_some_and(|(_, a)| s(gaz, c.0, e.admin1) == Some(a.as_str()))
+                        || (anchors0.is_empty() && focus_share >= 0.8 && m.n == 1 && m.cands.len() == 1))
             })
     });
     let _pass1: Vec<Pick> =
@@ -295,7 +296,8 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         }
     }
     // Admin1 names the text mentions (resolved confidently), by country.
-    let admin1_mentioned: Vec<(String, String)> = mentions
+    // A name that is a province of the focus country counts too ("Georgia" in a report on the US).
+    let mut admin1_mentioned: Vec<(String, String)> = mentions
         .iter()
         .zip(&pass1)
         .filter_map(|(_, p)| {
@@ -307,6 +309,21 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             Some((cc(gaz, c).to_owned(), s(gaz, c.0, e.name).unwrap_or("").to_owned()))
         })
         .collect();
+    if let Some(fc) = focus.as_deref() {
+        for m in &mentions {
+            if m.role != Role::Place || m.loose || m.weak {
+                continue;
+            }
+            for &c in &m.cands {
+                if fcode(gaz, c) == "ADM1" && cc(gaz, c) == fc {
+                    let name = s(gaz, c.0, entry(gaz, c).name).unwrap_or("").to_owned();
+                    if !admin1_mentioned.iter().any(|(a, n)| a == fc && *n == name) {
+                        admin1_mentioned.push((fc.to_owned(), name));
+                    }
+                }
+            }
+        }
+    }
 
     // Admin1 regions that hold the report's confident places (by country), for "New York" the state.
     let admin1_holding: Vec<(String, String, String)> = mentions
@@ -324,7 +341,6 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
 
     // Pass 2: context scores, summed over mentions with the same key.
     let mention_keys: std::collections::HashSet<&str, FnvBuild> = mentions.iter().map(|m| m.key.as_str()).collect();
-    let mut group_scores: HashMap<&str, GroupScores, FnvBuild> = HashMap::default();
     // The focus as the *other* names see it (leave-one-out), per name.
     let mut focus_without: HashMap<&str, (Option<String>, f64, f64), FnvBuild> = HashMap::default();
     for m in &mentions {
@@ -348,131 +364,167 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         };
         focus_without.insert(m.key.as_str(), entry);
     }
-    for m in &mentions {
-        let (m_focus, m_share, m_total) = focus_without.get(m.key.as_str()).cloned().unwrap_or((None, 0.0, 0.0));
-        for &c in &m.cands {
-            let e = entry(gaz, c);
-            let f = fcode(gaz, c);
-            let code = cc(gaz, c);
-            let mut sc = prior(gaz, c);
-            if let Some(fc) = m_focus.as_deref() {
-                // Continents, oceans and regions across borders fit any focus.
-                if code == fc || (code.is_empty() && is_area(f)) {
-                    sc += if m_share >= 0.5 { 2.5 } else { 1.5 };
-                } else if let Some(&v) = votes.get(code) {
-                    let own = own_votes.get(m.key.as_str()).and_then(|o| o.get(code)).copied().unwrap_or(0.0);
-                    sc += 0.8 * (v - own).max(0.0) / m_total.max(1.0);
-                }
+    // Two rounds: the second measures closeness to the first round's picks (which know the
+    // focus country), not to the priors' picks.
+    let mut group_picks: HashMap<&str, Pick, FnvBuild> = HashMap::default();
+    for round in 0..2 {
+        let mut group_scores: HashMap<&str, GroupScores, FnvBuild> = HashMap::default();
+        for m in &mentions {
+            if let [c] = m.cands[..] {
+                // One reading: nothing to choose (the pick's margin is fixed).
+                group_scores.entry(m.key.as_str()).or_default().entry((c.0, c.1)).or_insert((c, 0.0));
+                continue;
             }
-            if let Some((fc, fa)) = &focus_admin1
-                && fc == code
-                && (s(gaz, c.0, e.admin1) == Some(fa.as_str())
-                    || (f == "ADM1" && s(gaz, c.0, e.name) == Some(fa.as_str())))
-            {
-                sc += 1.0;
-            }
-            if let Some(k) = m.comma_next
-                && let Some(kc) = pass1[k].cand
-            {
-                let kf = fcode(gaz, kc);
-                if is_country(kf) && cc(gaz, kc) == code {
-                    sc += 3.0;
-                }
-                if mentions[k].cands.iter().any(|&x| {
-                    fcode(gaz, x) == "ADM1"
-                        && cc(gaz, x) == code
-                        && s(gaz, x.0, entry(gaz, x).name) == s(gaz, c.0, e.admin1)
-                }) {
-                    sc += 3.5;
-                }
-            }
-            match m.admin_cue {
-                1 => {
-                    sc += if f == "ADM1" {
-                        3.0
-                    } else if f == "ADM2" {
-                        1.0
-                    } else {
-                        -1.0
-                    };
-                }
-                2 => {
-                    sc += if f == "ADM2" {
-                        3.0
-                    } else if f == "ADM1" {
-                        1.0
-                    } else {
-                        -1.0
-                    };
-                }
-                _ => {}
-            }
-            // "NEW YORK —": a dateline names a town, not a state.
-            if m.in_dateline && m.admin_cue == 0 && is_populated(f) {
-                sc += 1.5;
-            }
-            if m.settlement_cue && m.admin_cue == 0 {
-                sc += if is_populated(f) {
-                    1.0
-                } else if is_admin(f) {
-                    -1.0
-                } else {
-                    0.0
-                };
-            }
-            if !is_country(f) && f != "CONT" {
-                let mut best_d = f64::INFINITY;
-                for (key, lat, lon, cos) in &anchor_points {
-                    if *key == m.key {
-                        continue;
+            let (m_focus, m_share, m_total) = focus_without.get(m.key.as_str()).cloned().unwrap_or((None, 0.0, 0.0));
+            for &c in &m.cands {
+                let e = entry(gaz, c);
+                let f = fcode(gaz, c);
+                let code = cc(gaz, c);
+                let mut sc = prior(gaz, c);
+                if let Some(fc) = m_focus.as_deref() {
+                    // Continents, oceans and regions across borders fit any focus.
+                    if code == fc || (code.is_empty() && is_area(f)) {
+                        sc += if m_share >= 0.5 { 2.5 } else { 1.5 };
+                    } else if let Some(&v) = votes.get(code) {
+                        let own = own_votes.get(m.key.as_str()).and_then(|o| o.get(code)).copied().unwrap_or(0.0);
+                        sc += 0.8 * (v - own).max(0.0) / m_total.max(1.0);
                     }
-                    best_d = best_d.min(approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, *cos));
                 }
-                sc += if best_d < 50.0 {
-                    1.0
-                } else if best_d < 150.0 {
-                    0.7
-                } else if best_d < 400.0 {
-                    0.3
-                } else {
-                    0.0
-                };
-                if let Some(a1) = s(gaz, c.0, e.admin1)
-                    && admin1_mentioned.iter().any(|(acc, an)| acc == code && an == a1)
+                if let Some((fc, fa)) = &focus_admin1
+                    && fc == code
+                    && (s(gaz, c.0, e.admin1) == Some(fa.as_str())
+                        || (f == "ADM1" && s(gaz, c.0, e.name) == Some(fa.as_str())))
                 {
                     sc += 1.0;
                 }
+                if let Some(k) = m.comma_next
+                    && let Some(kc) = pass1[k].cand
+                {
+                    let kf = fcode(gaz, kc);
+                    if is_country(kf) && cc(gaz, kc) == code {
+                        sc += 3.0;
+                    }
+                    if mentions[k].cands.iter().any(|&x| {
+                        fcode(gaz, x) == "ADM1"
+                            && cc(gaz, x) == code
+                            && s(gaz, x.0, entry(gaz, x).name) == s(gaz, c.0, e.admin1)
+                    }) {
+                        sc += 3.5;
+                    }
+                }
+                match m.admin_cue {
+                    1 => {
+                        sc += if f == "ADM1" {
+                            3.0
+                        } else if f == "ADM2" {
+                            1.0
+                        } else {
+                            -1.0
+                        };
+                    }
+                    2 => {
+                        sc += if f == "ADM2" {
+                            3.0
+                        } else if f == "ADM1" {
+                            1.0
+                        } else {
+                            -1.0
+                        };
+                    }
+                    _ => {}
+                }
+                // "NEW YORK —": a dateline names a town, not a state.
+                if m.in_dateline && m.admin_cue == 0 && is_populated(f) {
+                    sc += 1.5;
+                }
+                if m.settlement_cue && m.admin_cue == 0 {
+                    sc += if is_populated(f) {
+                        1.0
+                    } else if is_admin(f) {
+                        -1.0
+                    } else {
+                        0.0
+                    };
+                }
+                if !is_country(f) && f != "CONT" {
+                    let mut best_d = f64::INFINITY;
+                    for (key, lat, lon, cos) in &anchor_points {
+                        if *key == m.key {
+                            continue;
+                        }
+                        best_d = best_d.min(approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, *cos));
+                    }
+                    sc += if best_d < 50.0 {
+                        1.0
+                    } else if best_d < 150.0 {
+                        0.7
+                    } else if best_d < 400.0 {
+                        0.3
+                    } else {
+                        0.0
+                    };
+                    if let Some(a1) = s(gaz, c.0, e.admin1)
+                        && admin1_mentioned.iter().any(|(acc, an)| acc == code && an == a1)
+                    {
+                        sc += 1.0;
+                    }
+                }
+                if f == "ADM1"
+                    && let Some(name) = s(gaz, c.0, e.name)
+                    && admin1_holding.iter().any(|(acc, a1, key)| acc == code && a1 == name && *key != m.key)
+                {
+                    sc += 1.0;
+                }
+                if m.loose {
+                    sc -= 0.8;
+                }
+                // A user's place whose parent the text names ("Gogjali" with "Mosul").
+                if let Some(Some(parent)) = gaz.layers[c.0 as usize].parents.get(c.1 as usize)
+                    && mention_keys.contains(parent.as_str())
+                {
+                    sc += 2.0;
+                }
+                let slot = group_scores.entry(m.key.as_str()).or_default().entry((c.0, c.1)).or_insert((c, 0.0));
+                slot.1 += sc;
             }
-            if f == "ADM1"
-                && let Some(name) = s(gaz, c.0, e.name)
-                && admin1_holding.iter().any(|(acc, a1, key)| acc == code && a1 == name && *key != m.key)
-            {
-                sc += 1.0;
-            }
-            if m.loose {
-                sc -= 0.8;
-            }
-            // A user's place whose parent the text names ("Gogjali" with "Mosul").
-            if let Some(Some(parent)) = gaz.layers[c.0 as usize].parents.get(c.1 as usize)
-                && mention_keys.contains(parent.as_str())
-            {
-                sc += 2.0;
-            }
-            let slot = group_scores.entry(m.key.as_str()).or_default().entry((c.0, c.1)).or_insert((c, 0.0));
-            slot.1 += sc;
         }
+        group_picks = group_scores
+            .iter()
+            .map(|(k, v)| {
+                let n = mentions.iter().filter(|m| m.key == *k).count().max(1) as f64;
+                let scores: Vec<(Cand, f64)> = v.values().map(|&(c, sc)| (c, sc / n)).collect();
+                (*k, best_of(&scores))
+            })
+            .collect();
+        if round == 1 {
+            break;
+        }
+        let mut next: Vec<(String, f64, f64, f64)> = Vec::new();
+        for m in &mentions {
+            if m.role != Role::Place || m.loose || m.weak || next.iter().any(|a| a.0 == m.key) {
+                continue;
+            }
+            let Some(p) = group_picks.get(m.key.as_str()) else { continue };
+            let Some(c) = p.cand else { continue };
+            let f = fcode(gaz, c);
+            if is_country(f) || f == "CONT" || p.margin < 0.5 {
+                continue;
+            }
+            let e = entry(gaz, c);
+            let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+            next.push((m.key.clone(), lat, lon, lat.to_radians().cos()));
+        }
+        next.sort_by(|a, b| a.0.cmp(&b.0));
+        anchor_points.sort_by(|a, b| a.0.cmp(&b.0));
+        if next == anchor_points {
+            break;
+        }
+        anchor_points = next;
     }
-    let group_picks: HashMap<&str, Pick, FnvBuild> = group_scores
-        .iter()
-        .map(|(k, v)| {
-            let n = mentions.iter().filter(|m| m.key == *k).count().max(1) as f64;
-            let scores: Vec<(Cand, f64)> = v.values().map(|&(c, sc)| (c, sc / n)).collect();
-            (*k, best_of(&scores))
-        })
-        .collect();
 
-    // A village or small town abroad, when the other names agree on another country and the
-    // gazetteer knows no place of that name there ("New Brighton" in a South African report):
+    // A village, small town or small district abroad, when the other names agree on another
+    // country and the gazetteer knows no place of that name there ("New Brighton" in a South
+    // African report, "West Coast" in an American one):
     // most likely a place the gazetteer lacks, so no homonym abroad is reported.
     let foreign_homonym = |m: &Mention| -> bool {
         let Some(c) = group_picks.get(m.key.as_str()).and_then(|p| p.cand) else { return false };
@@ -485,7 +537,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             && *share >= 0.6
             && *total >= 2.0
             && cc(gaz, c) != fc
-            && is_populated(fcode(gaz, c))
+            && (is_populated(fcode(gaz, c)) || is_admin(fcode(gaz, c)))
             && e.population < 50_000
             && !gaz.layers[c.0 as usize].user
             && !m.cands.iter().any(|&x| cc(gaz, x) == fc)

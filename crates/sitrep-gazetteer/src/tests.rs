@@ -445,3 +445,35 @@ fn sentence_initial_locatives_and_abbreviated_bearings_are_cues() {
     assert!((14.0..16.0).contains(&d), "{d} km");
     assert!(loc.latitude > town.0);
 }
+
+#[test]
+fn a_dateline_names_a_town_not_a_state() {
+    let p = parse("NEW YORK — Shares fell sharply on Monday as traders weighed new tariffs.");
+    let (_, m) = find(&p, "NEW YORK").expect("the dateline is found");
+    assert_eq!((m.kind, m.iso.as_deref()), ("place", Some("US")));
+    assert!(km((m.latitude.unwrap(), m.longitude.unwrap()), (40.714, -74.006)) < 30.0);
+}
+
+#[test]
+fn no_small_homonym_abroad_when_the_report_is_elsewhere() {
+    let text = "Residents of New Brighton blocked roads in Port Elizabeth and Uitenhage, South Africa, \
+                on Monday to protest against power cuts.";
+    let p = parse(text);
+    assert!(find(&p, "Port Elizabeth").is_some_and(|(_, m)| m.iso.as_deref() == Some("ZA")));
+    for m in &p.places {
+        assert_eq!(m.iso.as_deref(), Some("ZA"), "{} resolved abroad", m.span.text);
+    }
+    // The same name where the report is about its own country is kept.
+    let p = parse("Police in New Brighton, Minnesota, closed a road near St. Paul on Friday.");
+    assert!(find(&p, "New Brighton").is_some_and(|(_, m)| m.iso.as_deref() == Some("US")));
+}
+
+#[test]
+fn a_short_note_keeps_a_lone_village_of_its_country() {
+    let p = parse("Nigerian troops repelled an attack on Goniri army base in Nigeria overnight.");
+    let (_, m) = find(&p, "Goniri").expect("a village with no cue, in a note about its country");
+    assert_eq!(m.iso.as_deref(), Some("NG"));
+    // Not when the note is about another country.
+    let p = parse("Gunmen in Kenya repelled an attack on Goniri army base overnight.");
+    assert!(find(&p, "Goniri").is_none());
+}
