@@ -290,6 +290,10 @@ fn trim_np(doc: &DocView<'_>, mut r: Range<usize>) -> Range<usize> {
 
 const SINGULAR_PEOPLE: &[&str] = &[
     "man",
+    "businessman",
+    "butcher",
+    "engineer",
+    "ranger",
     "woman",
     "boy",
     "girl",
@@ -498,14 +502,13 @@ fn singular_victim(doc: &DocView<'_>, clause: &Range<usize>, k: &Hit) -> bool {
     let lo = k.start.saturating_sub(7).max(clause.start);
     // "a soldier", "an off-duty police officer": the article up to four words before the noun.
     let counted = |p: usize| {
-        (1..=4).take_while(|&d| p >= clause.start + d).any(|d| {
-            is_one(p - d) && (p - d + 1..p).all(|w| doc.words[w].flags & (COMMA | BREAK) == 0 && !is_one(w))
-        })
+        (1..=4)
+            .take_while(|&d| p >= clause.start + d)
+            .any(|d| is_one(p - d) && (p - d + 1..p).all(|w| doc.words[w].flags & (COMMA | BREAK) == 0 && !is_one(w)))
     };
     // A headline-style clause: "Soldier killed by a mine".
-    let headline = |p: usize| {
-        p == clause.start && p + 1 == k.start && doc.word(p).starts_with(|c: char| c.is_ascii_uppercase())
-    };
+    let headline =
+        |p: usize| p == clause.start && p + 1 == k.start && doc.word(p).starts_with(|c: char| c.is_ascii_uppercase());
     for p in lo..k.start {
         if is_person(p) && (headline(p) || (p > clause.start && counted(p))) {
             let gap_ok = (p + 1..k.start).all(|w| {
@@ -532,6 +535,10 @@ fn singular_victim(doc: &DocView<'_>, clause: &Range<usize>, k: &Hit) -> bool {
                 return true;
             }
         }
+    }
+    // after: "killing him", "shot her dead"
+    if k.end < clause.end && matches!(doc.word(k.end).to_ascii_lowercase().as_str(), "him" | "her") {
+        return true;
     }
     // after: "killing a (adj)? PERSON"
     if k.end + 1 < clause.end && is_one(k.end) {

@@ -417,7 +417,8 @@ impl<'c, 'a> Doc<'c, 'a> {
             *a1 = Some(a);
             return;
         }
-        let own = roles.actor1.filter(|&i| self.actors[i].name == a.name).and_then(|i| self.actors[i].country.as_deref());
+        let own =
+            roles.actor1.filter(|&i| self.actors[i].name == a.name).and_then(|i| self.actors[i].country.as_deref());
         let name = self.coder.actors.collective(what, self.country.as_deref().or(own));
         *a1 = Some(ActorRef { name, inter: a.inter, span: a.span.clone() });
         as1.insert(0, a);

@@ -107,7 +107,11 @@ pub(crate) fn hits(
     // "after clashes", "following an attack": a trigger noun right after refers to an
     // earlier event ("after militants attacked …" is the same incident and stays).
     for i in 1..out.len() {
-        if out[i - 1].tags.intersects(cues.refnoun) && out[i - 1].end == out[i].start && out[i].proposal.is_some() {
+        if out[i - 1].tags.intersects(cues.refnoun)
+            && out[i - 1].end == out[i].start
+            && out[i].proposal.is_some()
+            && !transitive_gerund(words, &out[i], text)
+        {
             out[i].referred = true;
         }
     }
@@ -215,6 +219,20 @@ pub(crate) fn type_clause(
         anaphoric,
         generic,
         hits,
+    })
+}
+
+/// "after seizing the town": a gerund with an object is the subject's own earlier action in this
+/// report, not a reference to another event ("after clashes", "after shelling").
+fn transitive_gerund(words: &[Word], h: &Hit, text: &str) -> bool {
+    let w = &text[words[h.start].range];
+    if !w.to_ascii_lowercase().ends_with("ing") {
+        return false;
+    }
+    // The object right after the gerund, inside the phrase ("seizing the town") or after it.
+    words.get(h.start + 1).is_some_and(|n| {
+        let next = &text[n.range];
+        ["the", "a", "an", "their", "its", "his", "her"].iter().any(|d| next.eq_ignore_ascii_case(d))
     })
 }
 
@@ -349,17 +367,22 @@ impl Modality {
 fn modality(lex: &Lexicon, words: &[Word], hits: &[Hit], trig: Hit, text: &str) -> Modality {
     let cues = lex.cues;
     let before = |h: &&Hit, reach: usize| h.end <= trig.start && h.end + reach >= trig.start && !h.quoted;
-    let negated = hits
-        .iter()
-        .filter(|h| before(h, 3))
-        .any(|h| h.tags.intersects(cues.neg) && !(h.start..trig.start).any(|w| words[w].flags & COMMA != 0))
-        || hits.iter().any(|h| h.end <= trig.start && h.tags.intersects(cues.neg) && is_denial(text, words, h));
+    let negated =
+        hits.iter().filter(|h| before(h, 3)).any(|h| {
+            // A comma or a closing bracket ends the negation's scope: "(identity not known) was arrested".
+            h.tags.intersects(cues.neg)
+                && !(h.start..trig.start).any(|w| words[w].flags & COMMA != 0 || &text[words[w].range] == ")")
+        }) || hits.iter().any(|h| h.end <= trig.start && h.tags.intersects(cues.neg) && is_denial(text, words, h));
     let mut future = false;
     for (k, h) in hits.iter().enumerate() {
         if h.end > trig.start || h.end + 7 < trig.start || !h.tags.intersects(cues.future) || h.quoted {
             continue;
         }
         if (h.end..trig.start).any(|w| matches!(&text[words[w].range], "but" | ";")) {
+            continue;
+        }
+        // "will push on after seizing the town": what comes after "after" has happened.
+        if hits.iter().any(|x| x.start >= h.end && x.end <= trig.start && x.tags.intersects(cues.refnoun)) {
             continue;
         }
         // "would-be suicide bombers" is not a conditional.

@@ -33,11 +33,19 @@ const CASES: &[Case] = &[
     // A plan word points forward only when it leads to the date or a verb, not as a noun nearby.
     ("The vote is scheduled for 4 January.", DEC, &[("4 January", "2017-01-04", "", 1, Future)]),
     ("The union plans to march on 4 January.", DEC, &[("on 4 January", "2017-01-04", "", 1, Future)]),
-    ("Farmers rallied against the zoning plan in the town on 4 January.", JAN, &[("on 4 January", "2016-01-04", "", 1, Relative)]),
+    (
+        "Farmers rallied against the zoning plan in the town on 4 January.",
+        JAN,
+        &[("on 4 January", "2016-01-04", "", 1, Relative)],
+    ),
     ("Crowds marched against the new land plan on 4 January.", JAN, &[("on 4 January", "2016-01-04", "", 1, Relative)]),
     ("The council vote is due on 4 January.", DEC, &[("on 4 January", "2017-01-04", "", 1, Future)]),
     ("Men accused of a plan to riot were detained on Monday.", FRI, &[("on Monday", "2016-10-31", "", 1, Relative)]),
-    ("Students planned protests, and police raided the campus on Monday.", FRI, &[("on Monday", "2016-10-31", "", 1, Relative)]),
+    (
+        "Students planned protests, and police raided the campus on Monday.",
+        FRI,
+        &[("on Monday", "2016-10-31", "", 1, Relative)],
+    ),
     // Days around publication.
     ("Two soldiers died yesterday.", FRI, &[("yesterday", "2016-11-03", "", 1, Relative)]),
     ("Protests continued today in the capital.", FRI, &[("today", "2016-11-04", "", 1, Relative)]),

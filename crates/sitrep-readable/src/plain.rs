@@ -61,7 +61,9 @@ pub fn layout_with(text: &str, boilerplate: &[String]) -> PlainLayout {
 
 fn layout_inner(text: &str, boilerplate: &[String], find_title: bool) -> PlainLayout {
     let end = article_end(text, boilerplate);
-    let title = if find_title { title(&text[..end]) } else { None };
+    // A first line that opens with a dateline is the lede, not a headline.
+    let title = if find_title { title(&text[..end]) } else { None }
+        .filter(|t| dateline(text, TextRange::new(t.start(), end)).is_none());
     let body_start = title.map_or(0, |t| skip_blank(text, t.end()));
     let body = TextRange::new(body_start.min(end), end).trimmed(text);
     let mut out = PlainLayout { title, body, end, ..PlainLayout::default() };
@@ -212,6 +214,15 @@ mod tests {
             &text[..l.end],
             "Share this story with care, said the editor, who asked readers to stay calm.\n\nMore text."
         );
+    }
+
+    #[test]
+    fn a_lede_with_a_dateline_is_not_a_title() {
+        let text = "CAIRO, Egypt (Wire) \u{2014} Police arrested 30 people on Monday.\n\nThey were charged.";
+        check(text, None, Some("CAIRO, Egypt (Wire) \u{2014}"), Some("CAIRO, Egypt"), Some("Wire"), "charged.");
+        let l = layout_body("Headline-like first line\n\nBody.");
+        assert_eq!(l.title, None);
+        assert_eq!(l.body, TextRange::new(0, 31));
     }
 
     #[test]

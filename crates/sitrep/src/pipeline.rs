@@ -214,7 +214,8 @@ impl Pipeline {
         };
         let (text, layout) = match &raw.body {
             Body::Text(t) => {
-                let layout = plain::layout(t);
+                // A container that names the title (JSONL "title") leaves the text's first line to the body.
+                let layout = if meta.title.is_some() { plain::layout_body(t) } else { plain::layout(t) };
                 let text = t[..layout.end].to_owned();
                 if meta.title.is_none() {
                     meta.title = layout.title.map(|r| text[r].to_owned());

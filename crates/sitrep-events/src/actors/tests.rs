@@ -260,7 +260,10 @@ fn groups_by_year_and_country() {
         "Taliban forces detained two journalists.",
         "AF",
         2023,
-        &["Taliban forces => Military Forces of Afghanistan (2021-) [1 AF]", "journalists => Journalists (Afghanistan) [7 AF]"],
+        &[
+            "Taliban forces => Military Forces of Afghanistan (2021-) [1 AF]",
+            "journalists => Journalists (Afghanistan) [7 AF]",
+        ],
     );
 }
 
