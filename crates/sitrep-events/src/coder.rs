@@ -145,7 +145,8 @@ impl<'c, 'a> Doc<'c, 'a> {
     fn new(coder: &'c EventCoder, input: &'c CodeInput<'a>) -> Doc<'c, 'a> {
         let text = input.text;
         let lex = &coder.lex;
-        let mut wb = WordBuilder::new(text, &lex.table);
+        // About half the tokens are spaces.
+        let mut wb = WordBuilder::with_capacity(text, &lex.table, input.seg.tokens.len() / 2 + 1);
         let mut sents = Vec::new();
         let mut last_para = None;
         let mut body_index = 0;
@@ -223,8 +224,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 s..e.max(s)
             })
             .collect();
-        let dates = glue::dates(text, input.body, published);
-        let nums = glue::numbers(text, input.body);
+        let (dates, nums) = glue::dates_and_numbers(text, input.body, published);
         Doc { coder, input, words, sents, clauses, hits, word_tags, actors, actor_words, dates, nums, country }
     }
 

@@ -47,9 +47,15 @@ pub(crate) struct ActorSpan {
     pub(crate) person: bool,
 }
 
-/// The date expressions of `region`, resolved against `published`.
-pub(crate) fn dates(text: &str, region: TextRange, published: Option<Date>) -> Vec<DateSpan> {
-    sitrep_expr::find_dates(text, region, published)
+/// The date expressions and the count expressions of `region`, dates resolved against
+/// `published` (the region's words are read once for both).
+pub(crate) fn dates_and_numbers(text: &str, region: TextRange, published: Option<Date>) -> (Vec<DateSpan>, Vec<Num>) {
+    let (dates, nums) = sitrep_expr::find_dates_and_numbers(text, region, published);
+    (date_spans(dates), num_spans(nums))
+}
+
+fn date_spans(dates: Vec<sitrep_expr::DateExpr>) -> Vec<DateSpan> {
+    dates
         .into_iter()
         .map(|d| DateSpan {
             range: d.range,
@@ -67,12 +73,8 @@ pub(crate) fn dates(text: &str, region: TextRange, published: Option<Date>) -> V
         .collect()
 }
 
-/// The count expressions of `region`.
-pub(crate) fn numbers(text: &str, region: TextRange) -> Vec<Num> {
-    sitrep_expr::find_numbers(text, region)
-        .into_iter()
-        .map(|q| Num { range: q.range, lowest: q.count.lowest() })
-        .collect()
+fn num_spans(nums: Vec<sitrep_expr::Quantity>) -> Vec<Num> {
+    nums.into_iter().map(|q| Num { range: q.range, lowest: q.count.lowest() }).collect()
 }
 
 /// The actor recogniser.

@@ -66,8 +66,16 @@ pub(crate) struct WordBuilder<'a> {
 }
 
 impl<'a> WordBuilder<'a> {
-    pub(crate) fn new(text: &'a str, table: &'a PhraseTable) -> WordBuilder<'a> {
-        WordBuilder { text, table, buf: String::new(), in_quote: false, hyphen_end: None, words: Vec::new() }
+    /// A builder with room for `words` words.
+    pub(crate) fn with_capacity(text: &'a str, table: &'a PhraseTable, words: usize) -> WordBuilder<'a> {
+        WordBuilder {
+            text,
+            table,
+            buf: String::new(),
+            in_quote: false,
+            hyphen_end: None,
+            words: Vec::with_capacity(words),
+        }
     }
 
     /// Quotes never run across paragraphs.

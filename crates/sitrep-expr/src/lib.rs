@@ -150,6 +150,18 @@ pub fn find_numbers(text: &str, region: TextRange) -> Vec<Quantity> {
     numbers::find(lex, &ws)
 }
 
+/// [`find_dates`] and [`find_numbers`] over the same region, reading its words once.
+#[must_use]
+pub fn find_dates_and_numbers(
+    text: &str,
+    region: TextRange,
+    published: Option<Date>,
+) -> (Vec<DateExpr>, Vec<Quantity>) {
+    let lex = lexicon::builtin();
+    let ws = words::words(text, region, lex);
+    (dates::find(lex, &ws, published), numbers::find(lex, &ws))
+}
+
 /// Reads `s` as one count phrase ("at least 12", "dozens", "twenty-five", "between 5 and
 /// 10"); `None` unless the whole of `s` (trimmed, a final full stop allowed) is one.
 #[must_use]

@@ -205,3 +205,20 @@ proptest! {
         }
     }
 }
+
+/// The combined call reads the words once and finds exactly what the two calls find.
+#[test]
+fn dates_and_numbers_together_match_separate_calls() {
+    let mut texts: Vec<&str> = CASES.iter().map(|(text, _, _)| *text).collect();
+    texts.push("At least 12 people were killed on Monday and dozens wounded in clashes since March 3, police said.");
+    let published = date(FRI);
+    let mut with_numbers = 0;
+    for text in texts {
+        let region = TextRange::full(text);
+        let (dates, numbers) = sitrep_expr::find_dates_and_numbers(text, region, published);
+        assert_eq!(dates, find_dates(text, region, published), "dates of {text:?}");
+        assert_eq!(numbers, sitrep_expr::find_numbers(text, region), "numbers of {text:?}");
+        with_numbers += usize::from(!numbers.is_empty());
+    }
+    assert!(with_numbers > 0, "some text has a count");
+}

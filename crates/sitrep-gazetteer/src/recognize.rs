@@ -307,9 +307,22 @@ fn longest<'w>(fst: &Fst<Vec<u8>>, w: &'w Words<'_>, i: usize, cache: &mut First
 }
 
 /// The key of words `i..i+n` (as the index has it).
+/// (What [`normalize::join`] gives for the folded words, without copying them first.)
 fn key_of(w: &Words<'_>, i: usize, n: usize) -> String {
-    let folded: Vec<String> = (i..i + n).map(|j| w.fold(j).to_owned()).collect();
-    normalize::join(&folded)
+    let end = i + n;
+    let mut out = String::with_capacity((i..end).map(|j| w.fold(j).len() + 1).sum());
+    for j in i..end {
+        if j > i {
+            out.push(' ');
+        }
+        let f = w.fold(j);
+        if j + 1 < end {
+            out.push_str(normalize::continued_form(f, w.fold(j + 1)));
+        } else {
+            out.push_str(normalize::last_form(f));
+        }
+    }
+    out
 }
 
 pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) -> (Words<'t>, Vec<Mention>) {

@@ -13,7 +13,9 @@
 //!   content under a second key is skipped as a duplicate.
 //! - **Crash-safe.** [`Store::write_batch`] writes a batch of documents in one
 //!   transaction: a killed process loses at most the batch in flight, and
-//!   the next run skips what was committed. Fusion state is marked dirty in
+//!   the next run skips what was committed. (WAL with `synchronous =
+//!   NORMAL`: durable against the process being killed; a power loss may
+//!   lose the last commits, never the file's consistency.) Fusion state is marked dirty in
 //!   the same transaction, so an interrupted run fuses on the next one.
 //! - **Fusion.** [`Store::fuse`] clusters every stored event with
 //!   `sitrep_fuse` and rewrites only the fused events whose members
@@ -161,6 +163,11 @@ impl Store {
                 detail: format!("cannot switch to WAL mode (journal mode stays {mode})"),
             });
         }
+        // WAL with `synchronous = NORMAL`: a commit appends to the WAL without
+        // an fsync (the WAL is synced before each checkpoint). Every committed
+        // transaction survives the process being killed (kill -9: the OS keeps
+        // the written pages), which is what a resumable ingest needs; only a
+        // power loss or OS crash may lose the last commits, never consistency.
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 65536;")
             .map_err(sql)?;
         tune_reads(&conn).map_err(sql)?;
