@@ -339,13 +339,10 @@ fn dice(a: &[u32], b: &[u32]) -> f64 {
     d
 }
 
-/// Great-circle distance in km.
+/// Great-circle distance in km between two (lat, lon) points.
 #[must_use]
 pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
-    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * h.sqrt().min(1.0).asin()
+    sitrep_model::haversine_km(a.0, a.1, b.0, b.1)
 }
 
 #[cfg(test)]

@@ -96,15 +96,8 @@ pub(crate) fn base_prior(data: &crate::artifact::Data, e: &Entry) -> f64 {
     feature + pop
 }
 
-/// Great-circle distance in km.
 #[cfg(test)]
-pub(crate) fn haversine_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * a.sqrt().min(1.0).asin()
-}
+pub(crate) use sitrep_model::haversine_km;
 
 /// Distance in km by the equirectangular approximation (good to a few percent
 /// at the distances the resolver compares, and free of trigonometry per pair).

@@ -10,10 +10,12 @@
 //! extension) is the closed enum [`SubEventType`].
 
 mod diagnostic;
+mod geo;
 mod record;
 mod taxonomy;
 
 pub use diagnostic::{Diagnostic, Level};
+pub use geo::{EARTH_RADIUS_KM, haversine_km};
 pub use jiff::civil::Date;
 pub use record::{
     ActorMention, ActorRef, Certainty, DocumentMeta, DocumentRecord, Event, Location, PlaceMention, Source, Span,
