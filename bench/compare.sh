@@ -35,6 +35,7 @@ fi
 
 echo "== building sitrep (release)" >&2
 cargo build --release -q -p sitrep-bench --bins
+cargo build --release -q -p sitrep-cli
 BIN=target/release
 
 echo "== inputs" >&2
@@ -73,6 +74,17 @@ echo "== 3. sitrep end to end" >&2
 for c in synth-short "${CORPORA[@]}"; do
   record "e2e-sitrep-$c" "$($PIN $BIN/sitrep-throughput "$WORK/$c.jsonl" --stage pipeline --json)"
 done
+# The whole command, process start-up, reading and JSON output included,
+# against spaCy's NER alone on the same short reports (issue 4's bar: 40x).
+echo "   synth-short: spaCy NER" >&2
+record "places-spacy-synth-short" "$($PIN "$VENV/bin/python" bench/peers/spacy_ner.py "$WORK/synth-short.jsonl")"
+echo "   synth-short: sitrep extract (whole process)" >&2
+start=$(date +%s.%N)
+$PIN $BIN/sitrep extract "$WORK/synth-short.jsonl" -j 1 --quiet > /dev/null
+end=$(date +%s.%N)
+n=$(wc -l < "$WORK/synth-short.jsonl")
+secs=$(awk "BEGIN { printf \"%.3f\", $end - $start }")
+record "cli-sitrep-synth-short" "{\"docs\": $n, \"seconds\": $secs}"
 
 "$VENV/bin/python" - "$RESULTS" <<'PY'
 import json, sys
@@ -93,6 +105,12 @@ for label, s in rows.items():
     print(f"{c:<12} {fmt(s):>22} {fmt(p) if p else '–':>22} {ratio:>7.1f}x")
     if p:
         print(f"{'':<12} {s['places']:>14} places {p['places']:>14} GPE/LOC/FAC")
+cli, sp = rows.get("cli-sitrep-synth-short"), rows.get("places-spacy-synth-short")
+if cli and sp:
+    rate = cli["docs"] / cli["seconds"]
+    print()
+    print(f"`sitrep extract` whole process on synth-short, one core: {cli['docs']} docs in {cli['seconds']:.2f} s = {rate:.0f} docs/s;"
+          f" spaCy NER alone {sp['docs_per_s']:.0f} docs/s; ratio {rate / sp['docs_per_s']:.1f}x")
 print()
 print("sitrep end to end, one core (text in, JSON records out):")
 print(f"{'corpus':<12} {'docs':>7} {'MB':>7} {'docs/s':>9} {'MB/s':>7} {'events':>8} {'peak RSS MiB':>13}")
