@@ -1,30 +1,11 @@
 //! The word lists behind date and count recognition, loaded from `data/*.tsv`.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
-/// A problem in a word-list file: which file, line and field, and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LexiconError {
-    /// The file name.
-    pub file: String,
-    /// 1-based line number.
-    pub line: usize,
-    /// The field at fault (`phrase`, `kind`, `value`).
-    pub field: &'static str,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for LexiconError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: field `{}`: {}", self.file, self.line, self.field, self.message)
-    }
-}
-
-impl std::error::Error for LexiconError {}
+/// A problem in a word-list file (the same type the segmenter's lists use).
+pub use sitrep_segment::LexiconError;
 
 /// What a number phrase is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

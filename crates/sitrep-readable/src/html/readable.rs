@@ -1092,22 +1092,8 @@ fn should_remove(dom: &Dom, node: NodeId, flags: Flags, rules: &Rules, data_tabl
             }
             _ => {}
         }
-        let counted = matches!(t, Tag::Ul | Tag::Ol)
-            || t.is_heading()
-            || matches!(
-                t,
-                Tag::Span
-                    | Tag::Li
-                    | Tag::Td
-                    | Tag::Blockquote
-                    | Tag::Dl
-                    | Tag::Div
-                    | Tag::Img
-                    | Tag::P
-                    | Tag::Pre
-                    | Tag::Table
-            )
-            || t == Tag::A;
+        let textish = is_textish(t);
+        let counted = textish || t.is_heading() || t == Tag::A;
         if counted {
             let l = norm_len(dom, n);
             if matches!(t, Tag::Ul | Tag::Ol) {
@@ -1116,21 +1102,7 @@ fn should_remove(dom: &Dom, node: NodeId, flags: Flags, rules: &Rules, data_tabl
             if t.is_heading() {
                 heading_len += l;
             }
-            if matches!(
-                t,
-                Tag::Span
-                    | Tag::Li
-                    | Tag::Td
-                    | Tag::Blockquote
-                    | Tag::Dl
-                    | Tag::Div
-                    | Tag::Img
-                    | Tag::P
-                    | Tag::Pre
-                    | Tag::Table
-                    | Tag::Ul
-                    | Tag::Ol
-            ) {
+            if textish {
                 textish_len += l;
             }
             if t == Tag::A {
@@ -1171,6 +1143,26 @@ fn should_remove(dom: &Dom, node: NodeId, flags: Flags, rules: &Rules, data_tabl
         return img != li;
     }
     remove
+}
+
+/// Elements whose text counts as running text when judging a suspicious block
+/// (lists included).
+fn is_textish(t: Tag) -> bool {
+    matches!(
+        t,
+        Tag::Span
+            | Tag::Li
+            | Tag::Td
+            | Tag::Blockquote
+            | Tag::Dl
+            | Tag::Div
+            | Tag::Img
+            | Tag::P
+            | Tag::Pre
+            | Tag::Table
+            | Tag::Ul
+            | Tag::Ol
+    )
 }
 
 #[cfg(test)]
