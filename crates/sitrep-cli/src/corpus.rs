@@ -39,13 +39,14 @@ pub(crate) struct IngestArgs {
     /// Worker threads for extraction [default: all cores]. One thread writes.
     #[arg(long, short = 'j')]
     threads: Option<usize>,
-    /// Documents per transaction: a killed ingest loses at most one batch.
+    /// Documents per batch. Each batch is one transaction (a writer that falls behind
+    /// commits up to four waiting batches together): a killed ingest loses at most those.
     #[arg(long, default_value_t = 256)]
     batch_size: usize,
     /// Skip documents larger than this many bytes.
     #[arg(long, default_value_t = 32 * 1024 * 1024)]
     max_document_size: u64,
-    /// Do not fuse events at the end (the next ingest or recode will).
+    /// Do not fuse events as they are written (the next ingest or recode will).
     #[arg(long)]
     no_fuse: bool,
     /// No progress bar and no summary on standard error.
@@ -74,6 +75,23 @@ struct IngestSummary {
     skipped: BTreeMap<&'static str, u64>,
     events: u64,
     warnings: u64,
+    /// What fusing the written batches did.
+    fusion: Option<FusionSummary>,
+}
+
+/// Adds one fusion pass (or fused batch) to a running total.
+fn add_fusion(total: &mut Option<FusionSummary>, f: FusionSummary) {
+    if f.events == 0 && f.created == 0 && f.updated == 0 && f.removed == 0 {
+        return;
+    }
+    let t = total.get_or_insert_with(FusionSummary::default);
+    t.events += f.events;
+    t.fused = f.fused;
+    t.created += f.created;
+    t.updated += f.updated;
+    t.removed += f.removed;
+    t.unchanged += f.unchanged;
+    t.elapsed += f.elapsed;
 }
 
 impl IngestSummary {
@@ -180,7 +198,7 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
                 }
             }
         });
-        let written = write_all(&mut store, &rx, &mut summary, &progress, &total, args.quiet);
+        let written = write_all(&mut store, &rx, &mut summary, &progress, &total, args.quiet, !args.no_fuse);
         drop(rx);
         let produced = producer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the reader thread panicked")));
         written.and(produced)
@@ -190,11 +208,15 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
         eprintln!("{} in {:.1} s", summary.line(), started.elapsed().as_secs_f64());
     }
     result?;
+    // Batches were fused as they were written; a store left unfused by an
+    // earlier run with --no-fuse (or by an interrupted recode) is fused now.
     if !args.no_fuse && store.fusion_pending()? {
-        let f = store.fuse()?;
-        if !args.quiet {
-            eprintln!("{}", fusion_line(&f));
-        }
+        add_fusion(&mut summary.fusion, store.fuse()?);
+    }
+    if let Some(f) = &summary.fusion
+        && !args.quiet
+    {
+        eprintln!("{}", fusion_line(f));
     }
     if summary.read == 0 && !summary.skipped.is_empty() {
         eprintln!("sitrep: error: no document could be read");
@@ -203,7 +225,11 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The writer: one transaction per batch, in input order.
+/// The most batches the writer commits in one transaction.
+const MAX_GROUPED_BATCHES: usize = 4;
+
+/// The writer: one transaction per batch, in input order, each batch fused
+/// with the stored events around it as it is written (unless `fuse` is false).
 fn write_all(
     store: &mut Store,
     rx: &std::sync::mpsc::Receiver<Vec<Work>>,
@@ -211,8 +237,19 @@ fn write_all(
     progress: &Progress,
     total: &AtomicU64,
     quiet: bool,
+    fuse: bool,
 ) -> Result<()> {
-    for batch in rx {
+    // Batches that are already waiting are committed together: fewer, larger
+    // transactions cost less (each commit rewrites the last page of every
+    // table and index, and flushes the full-text index).
+    while let Ok(first) = rx.recv() {
+        let mut batch = first;
+        for _ in 1..MAX_GROUPED_BATCHES {
+            match rx.try_recv() {
+                Ok(more) => batch.extend(more),
+                Err(_) => break,
+            }
+        }
         let mut docs: Vec<PreparedDocument> = Vec::new();
         for w in batch {
             match w {
@@ -239,7 +276,13 @@ fn write_all(
             }
         }
         if !docs.is_empty() {
-            let outcome = store.write_batch(&docs)?;
+            let outcome = if fuse {
+                let (outcome, f) = store.write_batch_fused(&docs)?;
+                add_fusion(&mut summary.fusion, f);
+                outcome
+            } else {
+                store.write_batch(&docs)?
+            };
             for (doc, d) in docs.iter().zip(&outcome) {
                 match d {
                     Disposition::New => summary.new += 1,

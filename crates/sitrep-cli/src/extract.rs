@@ -47,6 +47,9 @@ pub(crate) struct Args {
     /// A user trigger lexicon (the format of lexicons/events/triggers.tsv); repeatable.
     #[arg(long)]
     triggers: Vec<PathBuf>,
+    /// A user outlet table (the format of lexicons/outlets.tsv: outlets and the countries they cover); repeatable.
+    #[arg(long)]
+    outlets: Vec<PathBuf>,
     /// No progress bar and no summary on standard error.
     #[arg(long, short)]
     quiet: bool,
@@ -75,6 +78,9 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode> {
     }
     for t in &args.triggers {
         builder = builder.triggers(t);
+    }
+    for t in &args.outlets {
+        builder = builder.outlets(t);
     }
     let pipeline = builder.build().context("failed to build the pipeline")?;
     let mut pool = rayon::ThreadPoolBuilder::new();

@@ -47,6 +47,12 @@ use crate::metrics::{excerpt, f3, pct};
 pub trait Engine: Sync {
     /// Analyses one plain-text document (`published` resolves relative dates).
     fn analyze_text(&self, id: &str, text: &str, published: Option<Date>) -> DocumentRecord;
+    /// Like [`analyze_text`](Engine::analyze_text) for a report whose outlet is known
+    /// (metadata a real report carries: its outlet's home country hints at its place).
+    fn analyze_report(&self, id: &str, text: &str, published: Option<Date>, outlet: Option<&str>) -> DocumentRecord {
+        let _ = outlet;
+        self.analyze_text(id, text, published)
+    }
     /// Recognises and resolves the place names of a text (offsets into `text`).
     fn geoparse(&self, text: &str) -> Vec<PlaceMention>;
     /// Extracts the main article text and metadata of an HTML page.
@@ -216,7 +222,7 @@ pub struct Report {
 
 enum Section {
     Case(case::CaseReport),
-    Acled(acled::AcledReport),
+    Acled(Box<acled::AcledReport>),
     Geo(Box<geo::GeoReport>),
     Html(html::HtmlReport),
 }
@@ -276,7 +282,7 @@ pub fn run_with(dir: &Path, engine: &dyn Engine, opts: &EvalOptions) -> anyhow::
         report.timings.push((set, secs));
         match r {
             Ok(Section::Case(c)) => report.case = Some(c),
-            Ok(Section::Acled(a)) => report.acled = Some(a),
+            Ok(Section::Acled(a)) => report.acled = Some(*a),
             Ok(Section::Geo(g)) if set == Set::Gwn => report.gwn = Some(*g),
             Ok(Section::Geo(g)) => report.lgl = Some(*g),
             Ok(Section::Html(h)) => report.html = Some(h),
@@ -290,7 +296,7 @@ fn run_set(dir: &Path, set: Set, engine: &dyn Engine, opts: &EvalOptions) -> any
     let path = dir.join(set.rel_path());
     Ok(match set {
         Set::Case => Section::Case(case::evaluate(&path, set.rel_path(), engine, opts)?),
-        Set::Acled => Section::Acled(acled::evaluate(&path, set.rel_path(), engine, opts)?),
+        Set::Acled => Section::Acled(Box::new(acled::evaluate(&path, set.rel_path(), engine, opts)?)),
         Set::Html => Section::Html(html::evaluate_with(&path, &|h| engine.extract_html(h), opts.evidence_text)?),
         Set::Gwn | Set::Lgl => {
             Section::Geo(Box::new(geo::evaluate_with(&path, &|t| engine.geoparse(t), opts.worst, opts.evidence_text)?))
@@ -475,6 +481,17 @@ impl Engine for Guarded<'_> {
         )
     }
 
+    fn analyze_report(&self, id: &str, text: &str, published: Option<Date>, outlet: Option<&str>) -> DocumentRecord {
+        self.guard(
+            || format!("analyze {id}"),
+            || DocumentRecord {
+                document: sitrep_model::DocumentMeta { id: id.to_owned(), ..Default::default() },
+                ..Default::default()
+            },
+            || self.inner.analyze_report(id, text, published, outlet),
+        )
+    }
+
     fn geoparse(&self, text: &str) -> Vec<PlaceMention> {
         self.guard(|| text_ref("geoparse", text), Vec::new, || self.inner.geoparse(text))
     }
@@ -490,8 +507,13 @@ struct PipelineEngine<'a>(&'a sitrep::Pipeline);
 
 impl Engine for PipelineEngine<'_> {
     fn analyze_text(&self, id: &str, text: &str, published: Option<Date>) -> DocumentRecord {
+        self.analyze_report(id, text, published, None)
+    }
+
+    fn analyze_report(&self, id: &str, text: &str, published: Option<Date>, outlet: Option<&str>) -> DocumentRecord {
         let mut doc = sitrep::RawDocument::text(id, text.to_owned());
         doc.published = published;
+        doc.outlet = outlet.map(str::to_owned);
         self.0.analyze(&doc)
     }
 

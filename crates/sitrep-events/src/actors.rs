@@ -37,6 +37,13 @@
 //! - "the militants", "the militant group" name the one armed group named before them in the region,
 //!   nothing when two or more are, and an unidentified armed group ("militants") or nothing ("the
 //!   militant group") when none is;
+//! - armed men of a named group or people are that group ("gunmen from the LRA", "fighters loyal to
+//!   the SPLA-IO", "armed Fulani", "Fulanis attacked …"); a head word after two peoples or two
+//!   nationalities is shared ("Murle and Lou Nuer militias", "Nigerian and Cameroonian troops"); a
+//!   people the lexicon lacks, named before "communal|ethnic|clan militia", makes its own militia name
+//!   ("Abuok Communal Militia (South Sudan)");
+//! - unnamed attackers in a report where one armed group claims the attack ("… claimed
+//!   responsibility", "claimed by al Shabaab") are that group;
 //! - words that are often adjectives count only as heads of their phrase: "the military said",
 //!   "clashes between military and rebels", but not "a military base" or "rebel-held";
 //! - people are found by title or role ("Brig. Gen. Tahsin Ibrahim", "a defense spokesman",
@@ -279,6 +286,35 @@ impl ActorLexicon {
         scan::Scanner::new(self, text, region, ctx).run()
     }
 
+    /// Country cues of `text[region]` read without any document context, for deciding what a document
+    /// is about before its places are resolved: named groups with a home country ("Al Shabaab" →
+    /// SO, "Zanu-PF" → ZW), state forces named by nationality or a national name ("Ethiopian
+    /// soldiers", "FARDC"), ethnic militias and identity groups of one country ("Murle youths",
+    /// "Oromo protesters" → the Oromo), peacekeeping missions with their host country ("AMISOM" →
+    /// SO; the national forces of its contributing countries in the same text are then left out as
+    /// its contingents). Left out: people, unqualified words ("troops", "protesters"), collectives
+    /// named by nationality ("Somali refugees" are often abroad), other multinational actors and
+    /// ethnic groups living in several countries. Hits are in text order; their `country` is always
+    /// set. A group's country is its home: weigh the hints against other cues (Al Shabaab also
+    /// fights in Kenya).
+    ///
+    /// # Panics
+    /// If `region` does not lie on `char` boundaries of `text` (a caller bug).
+    #[must_use]
+    pub fn hints(&self, text: &str, region: TextRange) -> Vec<ActorHit> {
+        assert!(region.is_valid_for(text), "ActorLexicon::hints: region {region:?} is not valid for the text");
+        let mut hits = scan::Scanner::for_hints(self, text, region).run();
+        hits.retain(|h| {
+            h.country.is_some()
+                && match h.kind {
+                    ActorKind::Group | ActorKind::StateForce => true,
+                    ActorKind::Collective => h.inter == Inter::IdentityMilitias,
+                    ActorKind::Person { .. } => false,
+                }
+        });
+        hits
+    }
+
     /// The ACLED name of a state actor: `state_actor(Branch::Police, "KE", Some(2016))` is
     /// "Police Forces of Kenya (2013-)". `None` for an unknown country code.
     #[must_use]
@@ -287,7 +323,7 @@ impl ActorLexicon {
         Some(self.state_name(branch, c, year, None))
     }
 
-    /// "<label> (<country name>)", as ACLED names collectives: `collective("Civilians", Some("SO"))` is
+    /// `"<label> (<country name>)"`, as ACLED names collectives: `collective("Civilians", Some("SO"))` is
     /// "Civilians (Somalia)"; the bare label for no or an unknown country.
     #[must_use]
     pub fn collective(&self, label: &str, country: Option<&str>) -> String {

@@ -3,11 +3,11 @@
 
 use std::ops::Range;
 
-use sitrep_model::{Date, Location};
+use sitrep_model::{Date, Inter, Location, SubEventType};
 use sitrep_text::TextRange;
 
 use crate::glue::When;
-use crate::lexicon::TagSet;
+use crate::lexicon::{Proposal, TagSet};
 use crate::typing::{Hit, Typed};
 use crate::words::{BREAK, COMMA, PUNCT, QUOTE, Word};
 
@@ -57,6 +57,37 @@ pub(crate) struct Roles {
 const OBLIQUE: &[&str] =
     &["in", "of", "from", "at", "near", "against", "with", "inside", "outside", "for", "to", "into"];
 
+/// Words for a part or a number of the actor after "of": "two groups of soldiers".
+const PARTITIVE: &[&str] = &[
+    "group",
+    "groups",
+    "member",
+    "members",
+    "unit",
+    "units",
+    "element",
+    "elements",
+    "detachment",
+    "contingent",
+    "team",
+    "band",
+    "gang",
+    "faction",
+    "remnants",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "scores",
+    "number",
+    "some",
+    "several",
+    "many",
+    "two",
+    "three",
+    "four",
+    "five",
+];
+
 /// Assigns actor roles around the trigger: the subject before an active
 /// trigger is actor1, the object after it actor2; in the passive the agent
 /// after "by" is actor1; "clashes between X and Y" gives X and Y.
@@ -85,7 +116,13 @@ pub(crate) fn roles(doc: &DocView<'_>, clause: &Range<usize>, t: &Typed, exclude
     let after: Vec<usize> = in_clause.iter().copied().filter(|&i| doc.actor_words[i].start >= trig.end).collect();
     let oblique = |i: usize| {
         let s = doc.actor_words[i].start;
-        s > clause.start && OBLIQUE.iter().any(|o| doc.word(s - 1).eq_ignore_ascii_case(o))
+        s > clause.start
+            && OBLIQUE.iter().any(|o| doc.word(s - 1).eq_ignore_ascii_case(o))
+            // "two groups of soldiers", "members of the brigade": the actor is the head of the phrase.
+            && !(s > clause.start + 1
+                && doc.word(s - 1).eq_ignore_ascii_case("of")
+                && (PARTITIVE.iter().any(|o| doc.word(s - 2).eq_ignore_ascii_case(o))
+                    || doc.word(s - 2).bytes().all(|b| b.is_ascii_digit())))
     };
     // "clashes between X and Y"
     // "clashes between" (one phrase) or "clashes broke out between".
@@ -101,7 +138,7 @@ pub(crate) fn roles(doc: &DocView<'_>, clause: &Range<usize>, t: &Typed, exclude
             r.actor2 = r.actor1.take();
             r.actor1 = before.first().copied();
         }
-    } else if t.passive {
+    } else if t.passive && !is_acronym_passive(doc, t, clause.start..trig.start) {
         r.actor1 = t.by.and_then(|b| after.iter().copied().find(|&i| doc.actor_words[i].start > b));
         r.actor2 = before.iter().copied().rev().find(|&i| !oblique(i)).or_else(|| before.last().copied());
         if r.actor2.is_none() {
@@ -117,6 +154,38 @@ pub(crate) fn roles(doc: &DocView<'_>, clause: &Range<usize>, t: &Typed, exclude
             // "An attack by gunmen on …" without "by" detected: leave actor1 empty.
         }
     }
+    // "Three soldiers were killed when …", "Soldier killed by a mine planted by Boko Haram": the
+    // subject of a death or injury told in the passive is the victim, the agent that follows the actor.
+    // A state force stays actor1 (ACLED names the state's side first); in a battle both sides fight.
+    if let Some(a) = r.actor1
+        && doc.actor_words[a].end <= trig.start
+        && !matches!(doc.actors[a].inter, Inter::StateForces | Inter::External)
+        && t.proposal != Proposal::Event(SubEventType::ArmedClash)
+        && between.is_none()
+        && let Some(k) = suffered(doc, t, doc.actor_words[a].end, trig.end.max(doc.actor_words[a].end))
+    {
+        // The agent: after "by", or the subject of what follows ("… were killed when gunmen attacked").
+        let agent = in_clause.iter().copied().find(|&i| i != a && doc.actor_words[i].start >= k.end && !oblique(i));
+        if r.actor2.is_none() || agent == r.actor2 {
+            r.actor2 = Some(a);
+        }
+        r.actor1 = agent.filter(|&g| Some(g) != r.actor2);
+    }
+    // "an attack involving Boko Haram": the one party named is the actor.
+    if r.actor1.is_none()
+        && let Some(b) = r.actor2
+        && doc.actor_words[b].start > clause.start
+        && ["involving", "implicating"].iter().any(|w| doc.word(doc.actor_words[b].start - 1).eq_ignore_ascii_case(w))
+    {
+        r.actor1 = r.actor2.take();
+    }
+    // "Gunmen believed to be Fulani herdsmen": the attackers as the text identifies them.
+    if let Some(b) = r.actor1.and_then(|a| identified(doc, a, &in_clause)) {
+        r.actor1 = Some(b);
+        if r.actor2 == Some(b) {
+            r.actor2 = None;
+        }
+    }
     if let (Some(a), Some(b)) = (r.actor1, r.actor2)
         && doc.actors[a].name == doc.actors[b].name
     {
@@ -124,7 +193,114 @@ pub(crate) fn roles(doc: &DocView<'_>, clause: &Range<usize>, t: &Typed, exclude
     }
     r.assoc1 = coordinated(doc, r.actor1, &in_clause, &r);
     r.assoc2 = coordinated(doc, r.actor2, &in_clause, &r);
+    if let Proposal::Event(sub) = t.proposal {
+        settle_roles(doc, t, sub, &mut r);
+    }
     r
+}
+
+/// A passive read from the acronym "IS" taken for the verb ("IS fighters executed three men"): no
+/// "by", no other form of "be" before the trigger, and "IS" among the words `r`.
+fn is_acronym_passive(doc: &DocView<'_>, t: &Typed, r: Range<usize>) -> bool {
+    let be = ["was", "were", "is", "are", "been", "be", "being", "got", "get", "gets"];
+    t.by.is_none()
+        && r.clone().any(|w| doc.word(w) == "IS")
+        && !r.into_iter().any(|w| doc.word(w) != "IS" && be.iter().any(|b| doc.word(w).eq_ignore_ascii_case(b)))
+}
+
+/// A battle has no passive side: the one party a clause names ("clashes involving Boko Haram") is
+/// its actor1 — unless the clause only reports casualties ("Four soldiers were killed"), which the
+/// coder joins to the fight told before it.
+fn one_party_first(doc: &DocView<'_>, t: &Typed, r: &mut Roles) {
+    let casualties = t.hits.iter().any(|h| h.start == t.trigger.start && h.tags.intersects(doc.cues.kill));
+    if r.actor1.is_none() && r.actor2.is_some() && !casualties {
+        r.actor1 = r.actor2.take();
+        r.assoc1 = std::mem::take(&mut r.assoc2);
+    }
+}
+
+/// The conventions of actor order that depend on the sub-event type. [`roles`] applies them for the
+/// clause's proposed type; call again when the type is refined.
+pub(crate) fn settle_roles(doc: &DocView<'_>, t: &Typed, sub: SubEventType, r: &mut Roles) {
+    if sub == SubEventType::ArmedClash {
+        one_party_first(doc, t, r);
+        state_first(doc, r);
+    }
+}
+
+/// ACLED's order for a battle between a state's (or a foreign or multinational) force and a non-state
+/// armed group: the state side is actor1, whoever started the fight ("militants attacked an army
+/// post" and "the army attacked militants" are both coded army first).
+fn state_first(doc: &DocView<'_>, r: &mut Roles) {
+    let state =
+        |i: Option<usize>| i.is_some_and(|i| matches!(doc.actors[i].inter, Inter::StateForces | Inter::External));
+    let nonstate = |i: Option<usize>| {
+        i.is_some_and(|i| {
+            matches!(doc.actors[i].inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias)
+        })
+    };
+    if nonstate(r.actor1) && state(r.actor2) {
+        std::mem::swap(&mut r.actor1, &mut r.actor2);
+        std::mem::swap(&mut r.assoc1, &mut r.assoc2);
+    }
+}
+
+/// A death or injury told of its subject, between word `from` and word `to`: "were killed",
+/// "was wounded", "died", or a participle right before "by" ("killed by a mine").
+fn suffered<'h>(doc: &DocView<'_>, t: &'h Typed, from: usize, to: usize) -> Option<&'h Hit> {
+    let harm = doc.cues.kill.union(doc.cues.wound);
+    let is = |w: usize, set: &[&str]| set.iter().any(|x| doc.word(w).eq_ignore_ascii_case(x));
+    t.hits.iter().find(|h| {
+        h.start >= from
+            && h.start < to
+            && h.tags.intersects(harm)
+            && ((h.start > from
+                && (h.start.saturating_sub(2).max(from)..h.start)
+                    .any(|w| is(w, &["was", "were", "been", "being", "is", "are", "got"])))
+                || is(h.start, &["died", "dies", "die", "perished"])
+                || (h.end < doc.words.len() && is(h.end, &["by"])))
+    })
+}
+
+/// Words that say who unnamed attackers were: "gunmen believed to be Fulani herdsmen", "an armed
+/// group (believed to be the ADF)".
+const IDENTIFIED_AS: &[&[&str]] = &[
+    &["believed", "to", "be"],
+    &["suspected", "to", "be"],
+    &["thought", "to", "be"],
+    &["said", "to", "be"],
+    &["presumed", "to", "be"],
+    &["alleged", "to", "be"],
+    &["suspected", "of", "being"],
+    &["identified", "as"],
+    &["believed", "to", "belong", "to"],
+    &["suspected", "to", "belong", "to"],
+    &["believed", "to", "be", "members", "of"],
+    &["suspected", "to", "be", "members", "of"],
+];
+
+/// The armed actor that an unidentified armed group `a` is identified as right after it, if any.
+fn identified(doc: &DocView<'_>, a: usize, in_clause: &[usize]) -> Option<usize> {
+    if !doc.actors[a].name.starts_with("Unidentified Armed Group") {
+        return None;
+    }
+    let end = doc.actor_words[a].end;
+    let next = in_clause.iter().copied().find(|&j| doc.actor_words[j].start >= end)?;
+    if !matches!(doc.actors[next].inter.code(), 1..=4 | 8) || doc.actors[next].name == doc.actors[a].name {
+        return None;
+    }
+    let is = |w: &str, set: &[&str]| set.iter().any(|x| w.eq_ignore_ascii_case(x));
+    let mut gap: Vec<&str> = (end..doc.actor_words[next].start)
+        .filter(|&w| doc.words[w].flags & PUNCT == 0)
+        .map(|w| doc.word(w))
+        .filter(|w| !is(w, &["the", "a", "an"]))
+        .collect();
+    // "gunmen, who were believed to be …"
+    while gap.first().is_some_and(|w| is(w, &["who", "were", "are", "was", "is"])) {
+        gap.remove(0);
+    }
+    let same = |p: &[&str]| p.len() == gap.len() && p.iter().zip(&gap).all(|(x, y)| x.eq_ignore_ascii_case(y));
+    IDENTIFIED_AS.iter().any(|p| same(p)).then_some(next)
 }
 
 /// Actors joined to `head` by "and", ",", "with", "alongside", "backed by".
@@ -190,6 +366,14 @@ pub(crate) fn attribution(
                 break;
             }
         } else if h.tags.intersects(cues.say) {
+            // "clashes were reported between …": a passive report names no source.
+            if h.start > sent.start
+                && ["was", "were", "is", "are", "been", "being"]
+                    .iter()
+                    .any(|b| doc.word(h.start - 1).eq_ignore_ascii_case(b))
+            {
+                continue;
+            }
             let claim = h.tags.intersects(cues.claim);
             // The source before the verb: back to a comma, a quote, the sentence start or the trigger.
             let lower = if trigger.end <= h.start { trigger.end.max(sent.start) } else { sent.start };
@@ -405,7 +589,7 @@ pub(crate) fn fatalities(doc: &DocView<'_>, clause: &Range<usize>, t: &Typed) ->
     let mut best = 0u32;
     let mut used: Vec<usize> = Vec::new();
     for k in kills {
-        let mut total = 0u32;
+        let mut total;
         let before = nums.iter().enumerate().rev().find(|(i, (r, _))| {
             r.end <= k.start && r.end + 4 >= k.start && !used.contains(i) && clean_gap(r.end..k.start)
         });
@@ -452,8 +636,8 @@ pub(crate) fn fatalities(doc: &DocView<'_>, clause: &Range<usize>, t: &Typed) ->
                 used.push(nj);
                 end = r2.end;
             }
-        } else if singular_victim(doc, clause, k) {
-            total = 1;
+        } else {
+            total = singular_victims(doc, clause, k);
         }
         best = best.max(total);
     }
@@ -494,8 +678,9 @@ fn near_none(t: &Typed, k: &Hit, none: TagSet) -> bool {
     t.hits.iter().any(|h| h.tags.intersects(none) && h.start + 6 >= k.start && h.start <= k.end + 6)
 }
 
-/// "a soldier was killed", "killing a civilian", "one policeman died".
-fn singular_victim(doc: &DocView<'_>, clause: &Range<usize>, k: &Hit) -> bool {
+/// "a soldier was killed", "killing a civilian", "one policeman died": 1; "the director and a
+/// conscript were killed", "killing a policeman and a civilian": 2; 0 when no one is counted so.
+fn singular_victims(doc: &DocView<'_>, clause: &Range<usize>, k: &Hit) -> u32 {
     let is_one = |w: usize| matches!(doc.word(w).to_ascii_lowercase().as_str(), "a" | "an" | "one");
     let is_person = |w: usize| SINGULAR_PEOPLE.contains(&doc.word(w).to_ascii_lowercase().as_str());
     // before: "a|one (adj)? PERSON (was)? killed"
@@ -515,8 +700,12 @@ fn singular_victim(doc: &DocView<'_>, clause: &Range<usize>, k: &Hit) -> bool {
                 matches!(
                     doc.word(w).to_ascii_lowercase().as_str(),
                     "was"
+                        | "were"
                         | "is"
+                        | "are"
                         | "has"
+                        | "have"
+                        | "had"
                         | "been"
                         | "reportedly"
                         | "also"
@@ -532,19 +721,34 @@ fn singular_victim(doc: &DocView<'_>, clause: &Range<usize>, k: &Hit) -> bool {
                 )
             });
             if gap_ok {
-                return true;
+                // "the traffic director and a conscript were killed": one more person before "and".
+                let art =
+                    (1..=4).filter_map(|d| p.checked_sub(d)).find(|&a| a >= clause.start && is_one(a)).unwrap_or(p);
+                let and = art.checked_sub(1).filter(|&a| a > clause.start && doc.word(a).eq_ignore_ascii_case("and"));
+                let before = and.is_some_and(|a| {
+                    (a.saturating_sub(3).max(clause.start)..a)
+                        .rev()
+                        .take_while(|&w| doc.words[w].flags & (COMMA | BREAK) == 0)
+                        .any(is_person)
+                });
+                return if before { 2 } else { 1 };
             }
         }
     }
     // after: "killing him", "shot her dead"
     if k.end < clause.end && matches!(doc.word(k.end).to_ascii_lowercase().as_str(), "him" | "her") {
-        return true;
+        return 1;
     }
-    // after: "killing a (adj)? PERSON"
+    // after: "killing a (adj)? PERSON (and a (adj)? PERSON)?"
     if k.end + 1 < clause.end && is_one(k.end) {
-        return (k.end + 1..(k.end + 3).min(clause.end)).any(is_person);
+        let Some(p) = (k.end + 1..(k.end + 3).min(clause.end)).find(|&w| is_person(w)) else { return 0 };
+        let second = p + 2 < clause.end
+            && doc.word(p + 1).eq_ignore_ascii_case("and")
+            && is_one(p + 2)
+            && (p + 3..(p + 5).min(clause.end)).any(is_person);
+        return if second { 2 } else { 1 };
     }
-    false
+    0
 }
 
 /// The event's place: a place named in the clause after a locative
@@ -657,7 +861,11 @@ pub(crate) fn date(
     let c = own(clause);
     let event: Vec<&&crate::glue::DateSpan> =
         c.iter().filter(|d| matches!(d.when, When::Event | When::Since)).collect();
-    if let Some(d) = event.iter().min_by_key(|d| d.range.start().abs_diff(trigger.start())) {
+    // The most precise date, and a calendar date before a relative one of the same precision
+    // ("on Sunday [21 February]",
+    // "today, January 19"): the writer's own day may differ from the publication's.
+    if let Some(d) = event.iter().min_by_key(|d| (d.precision, !d.absolute, d.range.start().abs_diff(trigger.start())))
+    {
         return Ok(d.date.map(|x| (x, d.precision)));
     }
     // "In 2014, the militants seized the city": a past or future date governing the trigger
@@ -672,7 +880,7 @@ pub(crate) fn date(
     if let Some(d) = s
         .iter()
         .filter(|d| matches!(d.when, When::Event | When::Since))
-        .min_by_key(|d| d.range.start().abs_diff(trigger.start()))
+        .min_by_key(|d| (d.precision, !d.absolute, d.range.start().abs_diff(trigger.start())))
     {
         return Ok(d.date.map(|x| (x, d.precision)));
     }

@@ -113,6 +113,16 @@ struct Cand {
     anaphoric: bool,
     /// Only a casualty report ("Three militants were killed."): it belongs to the event before it.
     casualty: bool,
+    /// The paragraph of the sentence.
+    para: u32,
+    /// The clause (or a merged mention) tells of fighting or killing.
+    fought: bool,
+    /// A firm territory change: a place (not people or equipment) taken by a strong trigger.
+    territorial: bool,
+    /// Both sides fought, or the attacked side fought back ("clashed", "repelled", "returned fire").
+    mutual: bool,
+    /// `actor1` was read from the text (not a stand-in such as "Unidentified Armed Group").
+    actor1_read: bool,
     evidence: TextRange,
     score: f32,
 }
@@ -327,6 +337,8 @@ impl<'c, 'a> Doc<'c, 'a> {
         facts.actor2 = roles.actor2.map(|i| self.actors[i].inter);
         let (p, weight) = lex.refine_actors(t.proposal, t.weight, &facts);
         let Proposal::Event(sub) = p else { return None };
+        // The type may have changed (an attack refined into a clash): order the parties for it.
+        args::settle_roles(view, t, sub, &mut roles);
         let fatalities = args::fatalities(view, &clause.words, t);
         let support = i32::from(roles.actor1.is_some())
             + i32::from(roles.actor2.is_some())
@@ -363,6 +375,11 @@ impl<'c, 'a> Doc<'c, 'a> {
             casualty: t.weight <= 2
                 && roles.actor1.is_none()
                 && t.hits.iter().any(|h| h.start == t.trigger.start && h.tags.intersects(lex.cues.kill)),
+            para: sent.paragraph,
+            fought: fought(lex, &t.hits),
+            territorial: t.weight >= 4 && t.facts.tags[0].intersects(lex.cues.territory),
+            mutual: t.facts.tags[3].intersects(lex.cues.mutual.union(lex.cues.repel)),
+            actor1_read: roles.actor1.is_some(),
             evidence: sent.range,
             score: 0.0,
         })
@@ -551,6 +568,23 @@ impl<'c, 'a> Doc<'c, 'a> {
                 m.fatalities = m.fatalities.max(c.fatalities);
                 continue;
             }
+            // A battle and the territory it won, told in the sentences next to each other, are one
+            // territory event; so is a place taken and the other side's withdrawal without a fight;
+            // an attack and the fight the attacked side put up are one battle.
+            if let Some((m, t)) = merged.iter_mut().rev().find_map(|m| joint_outcome(m, &c).map(|t| (m, t))) {
+                let fought =
+                    m.fought || c.fought || m.sub == SubEventType::ArmedClash || c.sub == SubEventType::ArmedClash;
+                // The actor named in the text wins over a stand-in.
+                let read = if m.actor1_read { m.actor1.clone() } else { c.actor1.clone().filter(|_| c.actor1_read) };
+                absorb(m, c);
+                m.sub = t;
+                m.fought = fought;
+                if read.is_some() {
+                    m.actor1 = read;
+                    m.actor1_read = true;
+                }
+                continue;
+            }
             if let Some(m) = merged.iter_mut().rev().find(|m| same_event(m, &c)) {
                 absorb(m, c);
                 continue;
@@ -560,6 +594,10 @@ impl<'c, 'a> Doc<'c, 'a> {
         // Dates: fill from the publication date when nothing better is known.
         let published = self.input.meta.published;
         for c in &mut merged {
+            // A merged demonstration may have changed stage: its crowd takes the stage's name.
+            if let Some(a) = c.actor1.as_mut() {
+                crowd_label(a, c.sub);
+            }
             c.score = c.weight as f32
                 + if c.actor1.is_some() { 1.5 } else { 0.0 }
                 + if c.actor2.is_some() { 1.0 } else { 0.0 }
@@ -644,6 +682,27 @@ fn km(a: &Location, b: &Location) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
+/// Names a demonstrating crowd by the event's stage: "Rioters (X)" for a violent demonstration or
+/// mob violence, "Protesters (X)" for the protest types (ACLED's actor naming); other actors stay.
+fn crowd_label(a: &mut ActorRef, sub: SubEventType) {
+    let (want, label, other) = match sub {
+        SubEventType::ViolentDemonstration | SubEventType::MobViolence => (Inter::Rioters, "Rioters", "Protesters"),
+        SubEventType::PeacefulProtest | SubEventType::ProtestWithIntervention | SubEventType::ExcessiveForce => {
+            (Inter::Protesters, "Protesters", "Rioters")
+        }
+        _ => return,
+    };
+    if !matches!(a.inter, Inter::Protesters | Inter::Rioters) || a.inter == want {
+        return;
+    }
+    if let Some(rest) = a.name.strip_prefix(other)
+        && (rest.is_empty() || rest.starts_with(' '))
+    {
+        a.name = format!("{label}{rest}");
+        a.inter = want;
+    }
+}
+
 /// The place of a demonstration sub-event type on the escalation scale.
 fn severity(t: SubEventType) -> Option<u8> {
     match t {
@@ -653,6 +712,84 @@ fn severity(t: SubEventType) -> Option<u8> {
         SubEventType::ViolentDemonstration => Some(3),
         _ => None,
     }
+}
+
+/// The clause tells of fighting, an attack or killing that is not denied ("no clashes were
+/// reported" tells of none).
+fn fought(lex: &Lexicon, hits: &[Hit]) -> bool {
+    let c = lex.cues;
+    let violent = c.fight.union(c.kill).union(c.attack);
+    hits.iter().enumerate().any(|(i, h)| {
+        h.tags.intersects(violent)
+            && !hits[..i].iter().any(|k| k.tags.intersects(c.neg.union(c.nonecount)) && k.end + 2 >= h.start)
+    })
+}
+
+fn is_territory(t: SubEventType) -> bool {
+    matches!(t, SubEventType::GovernmentRegainsTerritory | SubEventType::NonStateActorOvertakesTerritory)
+}
+
+/// The type of the one event that `m` and the next mention `c` make together when one tells
+/// of a territory change and the other of the fight for it, or of the other side's withdrawal
+/// ("… took the village. The militants had withdrawn before."), or when `m` is an attack and
+/// `c` the attacked side's fight back ("… attacked the post. The soldiers repelled them."),
+/// or when `m` is a demonstration and `c` state forces' violence there, or when `m` is an
+/// arrest and `c` violence against the detainees ("… was arrested. He was
+/// tortured in custody."); `None` otherwise.
+fn joint_outcome(m: &Cand, c: &Cand) -> Option<SubEventType> {
+    if m.para != c.para || c.sent > m.sent + 2 {
+        return None;
+    }
+    let response =
+        m.sub == SubEventType::Attack && c.sub == SubEventType::ArmedClash && c.mutual && c.sent <= m.sent + 1;
+    let place_ok = match (&m.location, &c.location) {
+        (Some(a), Some(b)) => km(a, b) <= 30.0,
+        _ => true,
+    };
+    let date_ok = match (m.date, c.date) {
+        (Some((a, _)), Some((b, _))) => a == b || !(m.date_own && c.date_own),
+        _ => true,
+    };
+    if !place_ok || !date_ok {
+        return None;
+    }
+    if response {
+        return Some(SubEventType::ArmedClash);
+    }
+    // A demonstration, then state forces (or unnamed hands) shooting or beating people there:
+    // force against it (a riot stays a riot); when both sides fought ("clashes with police"),
+    // the demonstrators used violence too: a violent demonstration.
+    if let Some(sev) = severity(m.sub)
+        && matches!(c.sub, SubEventType::Attack | SubEventType::ArmedClash)
+        && (!c.actor1_read || c.actor1.as_ref().is_some_and(|a| a.inter == Inter::StateForces))
+    {
+        if c.mutual {
+            return Some(SubEventType::ViolentDemonstration);
+        }
+        return Some(if sev >= 2 { m.sub } else { SubEventType::ExcessiveForce });
+    }
+    // People detained, then beaten, tortured or killed by the same hands: violence against them.
+    let same_hands = match (&m.actor1, &c.actor1) {
+        (Some(a), Some(b)) if m.actor1_read && c.actor1_read => a.name == b.name,
+        _ => true,
+    };
+    if m.sub == SubEventType::Arrests && c.sub == SubEventType::Attack && same_hands {
+        return Some(SubEventType::Attack);
+    }
+    let (a, b) = (m.sub, c.sub);
+    if is_territory(a) && m.territorial && b == SubEventType::ArmedClash {
+        return Some(a);
+    }
+    if is_territory(b) && c.territorial && a == SubEventType::ArmedClash {
+        return Some(b);
+    }
+    let transfer = SubEventType::NonViolentTransfer;
+    if (is_territory(a) && m.territorial && b == transfer && !m.fought && !c.fought)
+        || (is_territory(b) && c.territorial && a == transfer && !c.fought && !m.fought)
+    {
+        return Some(transfer);
+    }
+    None
 }
 
 /// True when `c` is a repeated mention of `m`.
@@ -666,19 +803,33 @@ fn same_event(m: &Cand, c: &Cand) -> bool {
     if !same_type {
         return false;
     }
+    // A demonstration told first by its province or country, then by its town, is one demonstration.
     let place_ok = match (&m.location, &c.location) {
-        (Some(a), Some(b)) => km(a, b) <= 30.0,
+        (Some(a), Some(b)) => km(a, b) <= 30.0 || (one_demonstration && (within(a, b) || within(b, a))),
         _ => true,
     };
     let date_ok = match (m.date, c.date) {
         (Some((a, _)), Some((b, _))) => a == b || !(m.date_own && c.date_own),
         _ => true,
     };
+    // The crowd of a demonstration is named by its stage ("Protesters (X)", then "Rioters (X)" once
+    // it turns violent): the same crowd either way.
+    let crowd = |a: &ActorRef| matches!(a.inter, Inter::Protesters | Inter::Rioters);
     let actor_ok = match (&m.actor1, &c.actor1) {
-        (Some(a), Some(b)) => a.name == b.name,
+        (Some(a), Some(b)) => a.name == b.name || (one_demonstration && crowd(a) && crowd(b)),
         _ => true,
     };
     place_ok && date_ok && (actor_ok || c.anaphoric)
+}
+
+/// True when `area` is a province or a country (geo precision 3) that holds `place`: the same
+/// country, and the same first-level division when the area names one.
+fn within(place: &Location, area: &Location) -> bool {
+    area.geo_precision == 3
+        && place.geo_precision < 3
+        && area.iso.is_some()
+        && area.iso == place.iso
+        && area.admin1.as_ref().is_none_or(|a1| place.admin1.as_ref() == Some(a1))
 }
 
 /// Merges a repeated mention into the event: the better-evidenced mention

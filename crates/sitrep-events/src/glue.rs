@@ -5,7 +5,10 @@
 use sitrep_model::{Date, Inter};
 use sitrep_text::TextRange;
 
-use crate::actors::{ActorContext, ActorKind, ActorLexicon};
+use std::sync::OnceLock;
+
+use crate::EventCoder;
+use crate::actors::{ActorContext, ActorHit, ActorKind, ActorLexicon};
 
 /// What a date expression says about when an event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +30,9 @@ pub(crate) struct DateSpan {
     pub(crate) date: Option<Date>,
     pub(crate) precision: u8,
     pub(crate) when: When,
+    /// Written as a calendar date ("21 February", "January 19, 2016"), not relative to
+    /// publication ("on Sunday", "today").
+    pub(crate) absolute: bool,
 }
 
 /// A count expression, at its lowest credible value.
@@ -63,6 +69,7 @@ fn date_spans(dates: Vec<sitrep_expr::DateExpr>) -> Vec<DateSpan> {
             // Monday" by the day it began.
             date: if d.kind == sitrep_expr::DateKind::Since { d.date } else { d.midpoint().or(d.date) },
             precision: d.precision,
+            absolute: d.calendar,
             when: match d.kind {
                 sitrep_expr::DateKind::Absolute | sitrep_expr::DateKind::Relative => When::Event,
                 sitrep_expr::DateKind::Since => When::Since,
@@ -77,18 +84,26 @@ fn num_spans(nums: Vec<sitrep_expr::Quantity>) -> Vec<Num> {
     nums.into_iter().map(|q| Num { range: q.range, lowest: q.count.lowest() }).collect()
 }
 
+/// The built-in actor lexicon, compiled once per process and shared by every coder.
+fn builtin_lexicon() -> Result<&'static ActorLexicon, crate::LexiconError> {
+    static LEX: OnceLock<Result<ActorLexicon, crate::actors::LexiconError>> = OnceLock::new();
+    match LEX.get_or_init(ActorLexicon::builtin) {
+        Ok(lex) => Ok(lex),
+        Err(e) => {
+            Err(crate::LexiconError::new(e.file(), e.line().unwrap_or(0), e.field().unwrap_or(""), e.to_string()))
+        }
+    }
+}
+
 /// The actor recogniser.
 #[derive(Debug)]
 pub(crate) struct Actors {
-    lex: ActorLexicon,
+    lex: &'static ActorLexicon,
 }
 
 impl Actors {
     pub(crate) fn builtin() -> Result<Actors, crate::LexiconError> {
-        let lex = ActorLexicon::builtin().map_err(|e| {
-            crate::LexiconError::new(e.file(), e.line().unwrap_or(0), e.field().unwrap_or(""), e.to_string())
-        })?;
-        Ok(Actors { lex })
+        Ok(Actors { lex: builtin_lexicon()? })
     }
 
     /// The actor mentions of `region`.
@@ -119,5 +134,34 @@ impl Actors {
     /// "<label> (<country>)" in ACLED's spelling ("Protesters (Algeria)").
     pub(crate) fn collective(&self, label: &str, country: Option<&str>) -> String {
         self.lex.collective(label, country)
+    }
+}
+
+impl EventCoder {
+    /// The actor mentions of `text[region]` that tell a country without any document context (see
+    /// [`ActorLexicon::hints`]): named groups with a home country, state forces named by nationality
+    /// or a national name, identity groups of one country; with their ranges and countries. Meant to
+    /// be run before geoparsing, to help decide the document's focus country.
+    ///
+    /// ```
+    /// use sitrep_events::EventCoder;
+    /// use sitrep_text::TextRange;
+    ///
+    /// let coder = EventCoder::builtin().unwrap();
+    /// let text = "Ethiopian soldiers fired on a crowd; troops later withdrew.";
+    /// let hints = coder.actor_hints(text, TextRange::full(text));
+    /// assert_eq!(hints.len(), 1);
+    /// assert_eq!(hints[0].country.as_deref(), Some("ET"));
+    /// assert_eq!(&text[hints[0].range], "Ethiopian soldiers");
+    /// ```
+    #[must_use]
+    pub fn actor_hints(&self, text: &str, region: TextRange) -> Vec<ActorHit> {
+        if !region.is_valid_for(text) {
+            return Vec::new();
+        }
+        match builtin_lexicon() {
+            Ok(lex) => lex.hints(text, region),
+            Err(_) => Vec::new(),
+        }
     }
 }

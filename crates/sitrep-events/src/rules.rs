@@ -42,6 +42,8 @@ pub(crate) enum Side {
     Clause,
     Agent,
     Patient,
+    /// The trigger phrase itself (`t:`).
+    Trigger,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -60,8 +62,10 @@ struct Alt {
 /// What a rule knows of a clause.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Facts {
-    pub(crate) tags: [TagSet; 3],
-    pub(crate) types: [TypeSet; 3],
+    /// Tags seen in the clause, on the agent side, on the patient side, and on the trigger itself.
+    pub(crate) tags: [TagSet; 4],
+    /// Types proposed in the clause, on the agent side, on the patient side, and by the trigger.
+    pub(crate) types: [TypeSet; 4],
     pub(crate) actor1: Option<Inter>,
     pub(crate) actor2: Option<Inter>,
 }
@@ -72,6 +76,7 @@ impl Facts {
             Side::Clause => 0,
             Side::Agent => 1,
             Side::Patient => 2,
+            Side::Trigger => 3,
         }
     }
 }
@@ -192,6 +197,15 @@ pub(crate) struct Cues {
     pub(crate) realized: TagSet,
     pub(crate) refnoun: TagSet,
     pub(crate) protest: TagSet,
+    pub(crate) fight: TagSet,
+    pub(crate) attack: TagSet,
+    pub(crate) territory: TagSet,
+    pub(crate) where_: TagSet,
+    pub(crate) mutual: TagSet,
+    pub(crate) repel: TagSet,
+    pub(crate) person: TagSet,
+    pub(crate) sourceword: TagSet,
+    pub(crate) predicate: TagSet,
 }
 
 impl Cues {
@@ -224,6 +238,15 @@ impl Cues {
             realized: g("realized"),
             refnoun: g("refnoun"),
             protest: g("protest"),
+            fight: g("fight"),
+            attack: g("attack"),
+            territory: g("territory"),
+            where_: g("where"),
+            mutual: g("mutual"),
+            repel: g("repel"),
+            person: g("person"),
+            sourceword: g("sourceword"),
+            predicate: g("predicate"),
         }
     }
 }
@@ -421,6 +444,8 @@ fn load_rules(table: &mut PhraseTable, file: &str, content: &str) -> Result<Vec<
                         (Side::Agent, r)
                     } else if let Some(r) = rest.strip_prefix("p:") {
                         (Side::Patient, r)
+                    } else if let Some(r) = rest.strip_prefix("t:") {
+                        (Side::Trigger, r)
                     } else {
                         (Side::Clause, rest)
                     };
@@ -512,6 +537,21 @@ mod tests {
         assert_eq!((e.line, e.field.as_str()), (1, "when"));
         let e = load_rules(&mut t, "r.tsv", "ATTACK\t-\tsoldiers\t-\tARMED_CLASH\t-\n").unwrap_err();
         assert_eq!(e.field, "actor1");
+    }
+
+    #[test]
+    fn trigger_side_conditions_test_the_trigger_alone() {
+        let mut t = PhraseTable::new();
+        load_phrases(&mut t, "t", "mutual\t-\t0\tmutual\n").unwrap();
+        let rules = load_rules(&mut t, "r", "ARMED_CLASH\t!t:mutual\t-\t-\tATTACK\t-\n").unwrap();
+        let lex = Lexicon { cues: Cues::from_table(&t), table: t, rules, rank: HashMap::new() };
+        let clash = Proposal::Event(SubEventType::ArmedClash);
+        // The tag elsewhere in the clause does not count; on the trigger it does.
+        let mut f = Facts::default();
+        f.tags[0] = TagSet::default().with(0);
+        assert_eq!(lex.refine(clash, 3, &f).0, Proposal::Event(SubEventType::Attack));
+        f.tags[3] = TagSet::default().with(0);
+        assert_eq!(lex.refine(clash, 3, &f).0, clash);
     }
 
     #[test]

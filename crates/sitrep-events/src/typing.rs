@@ -64,6 +64,25 @@ fn is_scope_break(w: Word, text: &str) -> bool {
     w.flags & (COMMA | BREAK) != 0 || matches!(&text[w.range], "but" | "while" | "whereas" | "which" | "who")
 }
 
+/// "and were met by …", "and killed …": a coordinated verb phrase starts at `w`, so what the
+/// subject did next is no longer the object of a reference cue ("protested against the plan
+/// and were met by …").
+fn starts_new_predicate(words: &[Word], w: usize, text: &str) -> bool {
+    if !text[words[w].range].eq_ignore_ascii_case("and") {
+        return false;
+    }
+    // (An adverb may come between: "and publicly executed them".)
+    let mut k = w + 1;
+    if words.get(k).is_some_and(|n| text[n.range].len() > 4 && text[n.range].ends_with("ly")) {
+        k += 1;
+    }
+    words.get(k).is_some_and(|n| {
+        let next = text[n.range].to_ascii_lowercase();
+        matches!(next.as_str(), "was" | "were" | "is" | "are" | "had" | "has" | "have")
+            || (next.len() > 4 && next.ends_with("ed"))
+    })
+}
+
 /// Collects the hits of a clause.
 pub(crate) fn hits(
     lex: &Lexicon,
@@ -124,7 +143,7 @@ pub(crate) fn hits(
         let mut w = out[i].end;
         let mut stop = clause.end.min(reach_end);
         while w < stop {
-            if is_scope_break(words[w], text) {
+            if is_scope_break(words[w], text) || starts_new_predicate(words, w, text) {
                 stop = w;
                 break;
             }
@@ -134,7 +153,9 @@ pub(crate) fn hits(
             if h.start >= stop {
                 break;
             }
-            if h.tags.intersects(cues.say) {
+            // A speech verb, or a new predicate of the clause's subject ("a march against fuel
+            // prices turned violent"), ends the reference.
+            if h.tags.intersects(cues.say.union(cues.predicate)) {
                 break;
             }
             h.referred = true;
@@ -158,6 +179,10 @@ pub(crate) fn type_clause(
     let mut best: Option<Best> = None;
     for (i, h) in hits.iter().enumerate() {
         let Some((p0, w0)) = h.proposal else { continue };
+        // "according to vigilantes": a source, not a trigger.
+        if is_source(lex, &hits, i) {
+            continue;
+        }
         // Quoted speech, and events named only as the reason or background of
         // something else ("in response to the attack"), are not coded from this clause,
         // unless the clause reports its toll ("dozens died after a chemical attack").
@@ -167,7 +192,8 @@ pub(crate) fn type_clause(
         if h.quoted || (h.referred && !toll_first) {
             continue;
         }
-        let w0 = i32::from(w0) - if h.referred { REF_PENALTY } else { 0 };
+        // (A toll reported before the reference is that event's: no penalty.)
+        let w0 = i32::from(w0) - if h.referred && !toll_first { REF_PENALTY } else { 0 };
         let (passive, by, facts) = facts_for(lex, words, &hits, i, text);
         let (p, w) = lex.refine_cues(p0, w0, &facts);
         let r = lex.rank(p);
@@ -265,8 +291,21 @@ fn facts_for(lex: &Lexicon, words: &[Word], hits: &[Hit], ti: usize, text: &str)
     let by = by.filter(|&b| (be_before && b <= trig.end + 8) || b <= trig.end + 2);
     let passive = by.is_some() || (be_before && ends_ed(&text[words[trig.start].range]));
     let mut facts = Facts::default();
-    for h in hits.iter().filter(|h| !h.referred && !h.quoted) {
-        let side = side_of(h, &trig, passive, by);
+    facts.tags[3] = trig.tags;
+    if let Some((p, _)) = trig.proposal {
+        facts.types[3] = facts.types[3].with(p);
+    }
+    // In the active voice, what follows a locative preposition after the trigger is where it
+    // happened, not what was hit ("clashed in a village", "bodies found near the barracks").
+    let place_from = if passive {
+        usize::MAX
+    } else {
+        hits.iter().find(|h| h.start >= trig.end && h.tags.intersects(cues.where_)).map_or(usize::MAX, |h| h.start)
+    };
+    for (i, h) in hits.iter().enumerate().filter(|(_, h)| !h.referred && !h.quoted) {
+        // The sources of the report ("officials said", "according to residents") are on no side.
+        let source = is_source(lex, hits, i);
+        let side = side_of(h, &trig, passive, by).filter(|&s| !source && (s != 2 || h.start < place_from));
         facts.tags[0] = facts.tags[0].union(h.tags);
         if let Some(s) = side {
             facts.tags[s] = facts.tags[s].union(h.tags);
@@ -279,6 +318,16 @@ fn facts_for(lex: &Lexicon, words: &[Word], hits: &[Hit], ti: usize, text: &str)
         }
     }
     (passive, by, facts)
+}
+
+/// Hit `i` names a source of the report: people right before a speech verb ("officials said",
+/// but not "clashes reported") or anything shortly after "according to".
+fn is_source(lex: &Lexicon, hits: &[Hit], i: usize) -> bool {
+    let cues = lex.cues;
+    let h = hits[i];
+    let who = cues.person.union(cues.sourceword);
+    (h.tags.intersects(who) && hits.get(i + 1).is_some_and(|n| n.start == h.end && n.tags.intersects(cues.say)))
+        || hits[..i].iter().rev().take(3).any(|k| k.tags.intersects(cues.according) && k.end + 3 >= h.start)
 }
 
 /// 1 = agent side, 2 = patient side of the trigger, `None` for the trigger itself.

@@ -54,12 +54,17 @@ pub(crate) struct Clause {
     pub(crate) sentence: usize,
 }
 
+/// The most words a quote can hold and still be a term in scare quotes rather than speech.
+const SCARE_QUOTE_WORDS: usize = 3;
+
 /// Builds the word stream of a document.
 pub(crate) struct WordBuilder<'a> {
     text: &'a str,
     table: &'a PhraseTable,
     buf: String,
     in_quote: bool,
+    /// Index of the first word after the opening quote mark.
+    quote_start: usize,
     /// End of a hyphen that directly follows a word.
     hyphen_end: Option<usize>,
     pub(crate) words: Vec<Word>,
@@ -73,9 +78,27 @@ impl<'a> WordBuilder<'a> {
             table,
             buf: String::new(),
             in_quote: false,
+            quote_start: 0,
             hyphen_end: None,
             words: Vec::with_capacity(words),
         }
+    }
+
+    /// A quotation mark that opens (`true`) or closes a quote. A short quote ("running
+    /// battles", "kidnapping") marks a term, not speech: its words are not quoted.
+    fn quote_mark(&mut self, open: bool) {
+        if open && !self.in_quote {
+            self.quote_start = self.words.len();
+        } else if !open && self.in_quote {
+            let from = self.quote_start.min(self.words.len());
+            let inside = &mut self.words[from..];
+            if inside.iter().filter(|w| w.flags & PUNCT == 0).count() <= SCARE_QUOTE_WORDS {
+                for w in inside {
+                    w.flags &= !QUOTED;
+                }
+            }
+        }
+        self.in_quote = open;
     }
 
     /// Quotes never run across paragraphs.
@@ -112,15 +135,26 @@ impl<'a> WordBuilder<'a> {
                     ";" | ":" | "(" | ")" | "[" | "]" | "\u{2014}" | "\u{2013}" | "--" => flags |= BREAK,
                     "\"" => {
                         flags |= QUOTE;
-                        self.in_quote = !self.in_quote;
+                        // A straight quote opens after a space and closes before one; only when
+                        // the text does not tell does it toggle (a sentence may start inside a quote).
+                        let before = self.text[..range.start()].chars().next_back();
+                        let after = self.text[range.end()..].chars().next();
+                        let opens = before.is_none_or(|c| c.is_whitespace() || "([{".contains(c));
+                        let closes = after.is_none_or(|c| c.is_whitespace() || ",.;:!?)]}".contains(c));
+                        let open = match (opens, closes) {
+                            (true, false) => true,
+                            (false, true) => false,
+                            _ => !self.in_quote,
+                        };
+                        self.quote_mark(open);
                     }
                     "\u{201c}" => {
                         flags |= QUOTE;
-                        self.in_quote = true;
+                        self.quote_mark(true);
                     }
                     "\u{201d}" => {
                         flags |= QUOTE;
-                        self.in_quote = false;
+                        self.quote_mark(false);
                     }
                     // Hyphens and apostrophes are not words and break nothing.
                     "-" => {

@@ -80,7 +80,7 @@ fn code(coder: &EventCoder, gaz: &Gazetteer, case: &Case) -> (String, Coded) {
         None => (case.text.clone(), None, TextRange::full(&case.text)),
     };
     let seg = sitrep_segment::segment(&text);
-    let geo = gaz.geoparse(&text, &GeoHints { region: body, dateline: None, title });
+    let geo = gaz.geoparse(&text, &GeoHints { region: body, dateline: None, title, ..GeoHints::default() });
     let published = case.published.as_deref().map(|d| d.parse::<Date>().expect("published is YYYY-MM-DD"));
     let meta =
         DocumentMeta { id: case.name.clone(), published, outlet: Some("Test Wire".into()), ..Default::default() };

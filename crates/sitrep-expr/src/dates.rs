@@ -242,7 +242,9 @@ impl Matcher<'_, '_> {
             }
         }
         let range = self.ws[f.start].range.cover(self.ws[f.end - 1].range);
-        DateExpr { range, date: f.date, end: f.last, precision: f.precision, kind }
+        let calendar =
+            f.kind == DateKind::Absolute || (f.start..f.end).any(|i| matches!(self.word(i), Some(DateWord::Month(_))));
+        DateExpr { range, date: f.date, end: f.last, precision: f.precision, kind, calendar }
     }
 
     /// A date expression starting at token `i`, possibly with a preposition.

@@ -59,6 +59,9 @@ pub struct DateExpr {
     pub precision: u8,
     /// What the date is for.
     pub kind: DateKind,
+    /// Written as a calendar date, with a month ("21 February", "Dec. 13", "13/12/2015"),
+    /// rather than relative to publication ("on Sunday", "today", "two days ago").
+    pub calendar: bool,
 }
 
 impl DateExpr {

@@ -222,3 +222,15 @@ fn dates_and_numbers_together_match_separate_calls() {
     }
     assert!(with_numbers > 0, "some text has a count");
 }
+
+#[test]
+fn calendar_dates_are_told_from_relative_ones() {
+    let text = "Gunmen struck on Sunday [21 February]; today, 13/12/2015 and two days ago were calm.";
+    let published: Date = "2016-02-29".parse().unwrap();
+    let found: Vec<(&str, bool)> =
+        find_dates(text, TextRange::full(text), Some(published)).iter().map(|d| (&text[d.range], d.calendar)).collect();
+    assert_eq!(
+        found,
+        [("on Sunday", false), ("21 February", true), ("today", false), ("13/12/2015", true), ("two days ago", false)]
+    );
+}

@@ -104,11 +104,8 @@ fn candidate_edges<'r>(
     let component = family_components(config);
     let mut blocks: BTreeMap<(u8, [u8; 2]), [DatedRanks; 3]> = BTreeMap::new();
     for rank in 0..n {
-        let f = &item(rank).features;
-        let (Some(date), Some(_)) = (f.date, f.point) else { continue };
-        let fam = component[usize::from(config.family_index(f.sub_event_type))];
-        let class = usize::from(f.time_precision.clamp(1, 3) - 1);
-        blocks.entry((fam, f.iso.unwrap_or([0, 0]))).or_default()[class].push((date, rank));
+        let Some((block, class, date)) = block_of(&item(rank).features, &component, config) else { continue };
+        blocks.entry(block).or_default()[class].push((date, rank));
     }
     let mut edges = Vec::new();
     for lists in blocks.values_mut() {
@@ -140,8 +137,46 @@ fn candidate_edges<'r>(
     edges
 }
 
+/// A report's block (family component, country), date-precision class
+/// (0–2) and date: only reports of one block are ever compared, and a
+/// report without a date or a point is compared with none.
+pub(crate) fn block_of(f: &Features, component: &[u8], config: &FusionConfig) -> Option<((u8, [u8; 2]), usize, i32)> {
+    let (Some(date), Some(_)) = (f.date, f.point) else { return None };
+    let fam = component[usize::from(config.family_index(f.sub_event_type))];
+    let class = usize::from(f.time_precision.clamp(1, 3) - 1);
+    Some(((fam, f.iso.unwrap_or([0, 0])), class, date))
+}
+
+/// Where a report is compared with others: its block (the family component
+/// of its type × 65,536 + its country code as two bytes, 0 when it has
+/// none), its date-precision class (0–2) and its date as days since
+/// 1970-01-01. `None` when it has no date or no point: such a report never
+/// fuses. Two reports can fuse only when they share a block, and then only
+/// when their dates lie within [`FusionConfig::date_window`] of their time
+/// precisions (class + 1 for the other report).
+#[must_use]
+pub fn fusion_block(f: &Features, config: &FusionConfig) -> Option<(i64, u8, i32)> {
+    let component = family_components(config);
+    let ((fam, iso), class, date) = block_of(f, &component, config)?;
+    let block = (i64::from(fam) << 16) | (i64::from(iso[0]) << 8) | i64::from(iso[1]);
+    Some((block, u8::try_from(class).unwrap_or(2), date))
+}
+
+/// How [`fusion_block`] draws blocks under these settings (the family
+/// component of every sub-event type), as text: stored blocks drawn under
+/// another signature must be drawn again.
+#[must_use]
+pub fn blocks_signature(config: &FusionConfig) -> String {
+    let component = family_components(config);
+    sitrep_model::SubEventType::ALL
+        .iter()
+        .map(|&t| component[usize::from(config.family_index(t))].to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// Families joined by `compatible` pairs fall in one block: a component number per family.
-fn family_components(config: &FusionConfig) -> Vec<u8> {
+pub(crate) fn family_components(config: &FusionConfig) -> Vec<u8> {
     let n = config.compatible.len();
     let mut comp: Vec<u8> = (0..n).map(|i| u8::try_from(i).unwrap_or(u8::MAX)).collect();
     // Tiny graph: relax until stable.

@@ -25,6 +25,11 @@
 //!    set of reports, never on the order they were ingested in.
 //! 2. [`fuse_group`] builds the [`FusedEvent`] of one group.
 //!
+//! Groups form only along candidate pairs, so fusion is incremental:
+//! [`ReportIndex`] finds the reports connected to new (or orphaned) reports,
+//! and clustering just those gives the groups that clustering everything
+//! would (a store re-fuses only the neighbourhood of what it writes).
+//!
 //! The settings (families, windows, radii, weights, threshold, stop words)
 //! are data: `data/fusion.toml` and `data/stopwords.txt`, loaded by
 //! [`FusionConfig`].
@@ -39,11 +44,13 @@
 mod cluster;
 mod config;
 mod features;
+mod index;
 mod merge;
 
-pub use cluster::{PairScore, Report, cluster, haversine_km, score_pair};
+pub use cluster::{PairScore, Report, blocks_signature, cluster, fusion_block, haversine_km, score_pair};
 pub use config::{ConfigError, FusionConfig, Weights};
 pub use features::{ActorKey, FEATURES_VERSION, Features, content_words, day_number, fnv32};
+pub use index::ReportIndex;
 pub use merge::{FusedEvent, Member, SourceRef, fuse_group, fused_id};
 
 /// Clusters reports given as [`Member`]s and fuses each group: the one-call

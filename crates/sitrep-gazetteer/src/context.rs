@@ -34,26 +34,30 @@ pub const CONTEXT_WORDS: &str = include_str!("../../../data/gazetteer/context-wo
 
 /// Categories of context words (a word may have several).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Cats(pub u16);
+pub struct Cats(pub u32);
 
 impl Cats {
-    pub const TITLE: u16 = 1;
-    pub const ORG: u16 = 2;
-    pub const FACILITY: u16 = 4;
-    pub const ADMIN1: u16 = 8;
-    pub const ADMIN2: u16 = 16;
-    pub const SETTLEMENT: u16 = 32;
-    pub const LOCATIVE: u16 = 64;
-    pub const DIRECTION: u16 = 128;
-    pub const RELATION: u16 = 256;
-    pub const SPEECH: u16 = 512;
-    pub const STOP: u16 = 1024;
-    pub const STREET: u16 = 2048;
-    pub const LANDMARK: u16 = 4096;
+    pub const TITLE: u32 = 1;
+    pub const ORG: u32 = 2;
+    pub const FACILITY: u32 = 4;
+    pub const ADMIN1: u32 = 8;
+    pub const ADMIN2: u32 = 16;
+    pub const SETTLEMENT: u32 = 32;
+    pub const LOCATIVE: u32 = 64;
+    pub const DIRECTION: u32 = 128;
+    pub const RELATION: u32 = 256;
+    pub const SPEECH: u32 = 512;
+    pub const STOP: u32 = 1024;
+    pub const STREET: u32 = 2048;
+    pub const LANDMARK: u32 = 4096;
+    pub const ADMIN1_LIST: u32 = 8192;
+    pub const ADMIN2_LIST: u32 = 16384;
+    pub const PREFIX: u32 = 32768;
+    pub const PARTICLE: u32 = 65536;
 
     /// True when the word has category `c`.
     #[inline]
-    pub fn has(self, c: u16) -> bool {
+    pub fn has(self, c: u32) -> bool {
         self.0 & c != 0
     }
 }
@@ -66,6 +70,15 @@ pub fn is_given_name(folded: &str) -> bool {
     static SET: OnceLock<HashSet<&'static str, FnvBuild>> = OnceLock::new();
     SET.get_or_init(|| GIVEN_NAMES.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect())
         .contains(folded)
+}
+
+/// True when the folded word is a common English word (`data/gazetteer/common-words.txt`).
+pub fn is_common_word(folded: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str, FnvBuild>> = OnceLock::new();
+    SET.get_or_init(|| {
+        crate::artifact::COMMON_WORDS.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+    })
+    .contains(folded)
 }
 
 /// Word → categories.
@@ -99,6 +112,10 @@ impl ContextWords {
                 "stop" => Cats::STOP,
                 "street" => Cats::STREET,
                 "landmark" => Cats::LANDMARK,
+                "admin1-list" => Cats::ADMIN1_LIST,
+                "admin2-list" => Cats::ADMIN2_LIST,
+                "prefix" => Cats::PREFIX,
+                "particle" => Cats::PARTICLE,
                 _ => {
                     return Err(Error::Data {
                         file: origin.to_owned(),

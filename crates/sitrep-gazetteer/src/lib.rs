@@ -29,6 +29,10 @@
 //! Iraq", "Nineveh province") and distance to the other places of the report.
 //! Names the gazetteer lacks but the text introduces ("the village of
 //! Gogjali", "the al Khames bridge") are kept as sub-places at their parent.
+//! What the caller knows from outside the place names comes in [`GeoHints`]:
+//! countries the document is likely about (`country_prior`: the outlet's home,
+//! the actors' countries), weighed like a co-mentioned country, and names that
+//! are not places (`not_places`: actors found before geoparsing).
 
 mod artifact;
 mod context;
@@ -121,7 +125,7 @@ impl std::fmt::Debug for Gazetteer {
 }
 
 /// Where in a document to look, and what its dateline and title are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GeoHints {
     /// The article body (places outside it are not reported).
     pub region: TextRange,
@@ -129,13 +133,25 @@ pub struct GeoHints {
     pub dateline: Option<TextRange>,
     /// The headline.
     pub title: Option<TextRange>,
+    /// Countries the document is likely about, known from outside its place names (the outlet's home
+    /// country, the countries of actors named in it): ISO 3166-1 alpha-2 code and a weight in (0, 1].
+    pub country_prior: Vec<(String, f32)>,
+    /// Ranges that are not place names whatever the gazetteer holds (actor and organisation names found
+    /// before geoparsing: the "Haram" of "Boko Haram").
+    pub not_places: Vec<TextRange>,
 }
 
 impl GeoHints {
     /// The whole text as body, no dateline or title.
     #[must_use]
     pub fn body(text: &str) -> GeoHints {
-        GeoHints { region: TextRange::full(text), dateline: None, title: None }
+        GeoHints {
+            region: TextRange::full(text),
+            dateline: None,
+            title: None,
+            country_prior: Vec::new(),
+            not_places: Vec::new(),
+        }
     }
 }
 

@@ -6,7 +6,11 @@
 //! word, and the longest run that is a key wins (leftmost-longest). Context
 //! rules then drop or tag what is not a place: common words, people ("President
 //! Jackson", "Denzel Washington"), organisations ("Mosul University"),
-//! abbreviations out of place, and demonyms. Names the gazetteer lacks are
+//! abbreviations out of place, demonyms, people next to an initial ("Roy A.
+//! Nelson"), firms ("Stevens & Wilkinson"), word prefixes ("Pre-school") and
+//! words of longer foreign names ("Gare du Nord"); a list before a plural region
+//! word ("Barrow and Jackson counties") names regions; a legislator's party
+//! ("R-Fairfax") names a home town. Names the gazetteer lacks are
 //! taken from their introductions ("the village of Gogjali", "the al Khames
 //! bridge") as sub-places.
 
@@ -16,7 +20,7 @@ use sitrep_text::TextRange;
 use std::collections::{HashMap, HashSet};
 
 use crate::artifact::{FLAG_ACRONYM, FLAG_COMMON_WORD, PostingKind};
-use crate::context::{Cats, ContextWords, is_given_name};
+use crate::context::{Cats, ContextWords, is_common_word, is_given_name};
 use crate::normalize::{self, MAX_WORDS};
 use crate::{Gazetteer, GeoHints};
 
@@ -179,6 +183,9 @@ pub(crate) struct Mention {
     pub strong: bool,
     /// Weak evidence: kept only when it resolves near the report's other places.
     pub weak: bool,
+    /// A building named after the town it is in ("Paris Public Library"): a sub-place whose
+    /// candidates are the town's (and `key` the town's, so that it shares the town's reading).
+    pub within: bool,
 }
 
 /// Walks `bytes` from `node`.
@@ -379,6 +386,7 @@ pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) ->
             locative: false,
             strong: false,
             weak: false,
+            within: false,
         };
         if accept(gaz, &w, ctx, &mut m, key_flags, &mentions, &mut people) {
             i += len;
@@ -388,12 +396,146 @@ pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) ->
         }
     }
     // Names seen as people's ("Tom Kelly") are people's elsewhere too ("Kelly said").
-    mentions.retain(|m| m.n != 1 || !people.contains(&m.key) || m.strong || m.locative);
-    add_streets(&w, ctx, &mut mentions);
+    // ("to Henry's arrest": a possessive after a locative is still the person's.)
+    mentions.retain(|m| {
+        let possessive = text[m.range.end()..].starts_with(['\'', '’']);
+        let place_word = m.first > 0 && matches!(w.fold(m.first - 1), "in" | "near" | "outside" | "into" | "across");
+        m.n != 1 || !people.contains(&m.key) || m.strong || (m.locative && place_word && !possessive)
+    });
+    mark_region_lists(gaz, &w, ctx, &mut mentions);
+    add_streets(gaz, &w, ctx, &mut mentions);
     add_sub_places(gaz, &w, ctx, &mut mentions);
     add_loose_after_locatives(gaz, &w, ctx, &mut mentions);
+    // Actor and organisation names found before geoparsing are not places ("Haram" in "Boko Haram").
+    if !hints.not_places.is_empty() {
+        mentions.retain(|m| !hints.not_places.iter().any(|r| r.intersects(m.range)));
+    }
     mentions.sort_by_key(|m| m.range);
     (w, mentions)
+}
+
+/// "Barrow and Jackson counties", "Borno, Yobe and Adamawa states": every name of a list before a
+/// plural region word is a region of that rank.
+fn mark_region_lists(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
+    let mut added = Vec::new();
+    for k in 1..w.words.len() {
+        // (Every plural region word ends in "s": one byte test spares most lookups.)
+        if !w.fold(k).ends_with('s') {
+            continue;
+        }
+        let cats = ctx.get(w.fold(k));
+        let cue = if cats.has(Cats::ADMIN1_LIST) {
+            1
+        } else if cats.has(Cats::ADMIN2_LIST) {
+            2
+        } else {
+            continue;
+        };
+        if w.words[k].flags & CAP != 0 && w.words[k].flags & SENT_START == 0 {
+            continue; // "United States", "Gulf States": part of a name
+        }
+        // Walk back over capitalised words, commas and "and".
+        let mut s = k;
+        while s > 0 {
+            let p = s - 1;
+            let gap = w.gap(p);
+            let ok_gap = matches!(gap, " " | ", " | "-");
+            if !ok_gap || !(w.is_cap(p) || matches!(w.fold(p), "and" | "or")) {
+                break;
+            }
+            s = p;
+        }
+        if s == k {
+            continue;
+        }
+        let (a, b) = (w.words[s].start, w.words[k].start);
+        // Names of the list that are no mention on their own ("Swift and Wilkin counties"): the
+        // region's full name ("Wilkin County").
+        if cue == 2 {
+            let unit = last_form(w.fold(k));
+            let mut j = s;
+            while j < k {
+                if !w.is_cap(j) {
+                    j += 1;
+                    continue;
+                }
+                let mut e = j;
+                while e + 1 < k && w.gap(e) == " " && w.is_cap(e + 1) {
+                    e += 1;
+                }
+                let covered = mentions.iter().any(|m| m.first <= e && j < m.first + m.n);
+                if !covered {
+                    let long = format!("{} {unit}", key_of(w, j, e + 1 - j));
+                    let mut cands = Vec::new();
+                    for (li, layer) in gaz.layers.iter().enumerate() {
+                        if let Some(v) = layer.data.exact.get(long.as_bytes()) {
+                            let (it, _) = layer.data.postings_of(v);
+                            cands.extend(it.map(|(en, kind)| (li as u8, en, kind)));
+                        }
+                    }
+                    if !cands.is_empty() {
+                        added.push(Mention {
+                            range: TextRange::new(w.words[j].start as usize, w.words[e].end as usize),
+                            first: j,
+                            n: e + 1 - j,
+                            key: long,
+                            cands,
+                            loose: false,
+                            role: Role::Place,
+                            admin_cue: 2,
+                            settlement_cue: false,
+                            near: None,
+                            comma_next: None,
+                            in_title: false,
+                            in_dateline: false,
+                            locative: false,
+                            strong: false,
+                            weak: false,
+                            within: false,
+                        });
+                    }
+                }
+                j = e + 1;
+            }
+        }
+        for m in mentions.iter_mut() {
+            if m.range.start() as u32 >= a && (m.range.end() as u32) <= b && m.role == Role::Place && !m.strong {
+                m.admin_cue = cue;
+                // "Barrow and Jackson counties": the regions are "Barrow County" and "Jackson County".
+                if cue == 2 {
+                    let unit = last_form(w.fold(k));
+                    let long = format!("{} {unit}", m.key);
+                    for (li, layer) in gaz.layers.iter().enumerate() {
+                        if let Some(v) = layer.data.exact.get(long.as_bytes()) {
+                            let (it, _) = layer.data.postings_of(v);
+                            for (e, kind) in it {
+                                if !m.cands.iter().any(|c| c.0 == li as u8 && c.1 == e) {
+                                    m.cands.push((li as u8, e, kind));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if !added.is_empty() {
+        mentions.extend(added);
+        mentions.sort_by_key(|m| m.range);
+    }
+}
+
+/// The singular of a plural region word ("counties" → "county").
+fn last_form(plural: &str) -> &str {
+    match plural {
+        "counties" => "county",
+        "parishes" => "parish",
+        "districts" => "district",
+        "municipalities" => "municipality",
+        "boroughs" => "borough",
+        "townships" => "township",
+        other => other,
+    }
 }
 
 /// "Kirkuk, Iraq": links each mention to the one right after its comma.
@@ -447,12 +589,63 @@ fn accept(
     let locative = i > 0
         && prev_cats.has(Cats::LOCATIVE)
         && (!w.is_cap(i - 1) || (w.words[i - 1].flags & (SENT_START | ALLCAPS) == SENT_START))
-        && w.gap(i - 1) == " ";
+        && w.gap(i - 1) == " "
+        // "according to Taylor": a source, not a destination.
+        && !(prev_fold == "to" && i >= 2 && w.fold(i - 2) == "according");
+    // "Rep. Torrey Westrom, R-Elbow Lake", "D-Fairfax": a legislator's party and home town.
+    let partisan = i >= 2
+        && w.gap(i - 1) == "-"
+        && matches!(&text[w.words[i - 1].start as usize..w.words[i - 1].end as usize], "R" | "D" | "I" | "DFL")
+        && w.gap(i - 2).trim() == ",";
+    let locative = locative || partisan;
     m.locative = locative;
     let own = if m.n == 1 { w.fold(i).to_owned() } else { m.key.clone() };
     let own_cats = ctx.get(&own);
     // Weekdays, months, faiths.
     if own_cats.has(Cats::STOP) || ctx.get(&m.key).has(Cats::STOP) {
+        return false;
+    }
+    // A firm ("Stevens & Wilkinson", "Church & State").
+    if m.n == 1
+        && last + 1 < n
+        && matches!(w.gap(last), " & " | "&")
+        && w.is_cap(last + 1)
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
+        return false;
+    }
+    // A word prefix ("Pre-school", "Anti-government").
+    if m.n == 1
+        && own_cats.has(Cats::PREFIX)
+        && last + 1 < n
+        && w.gap(last) == "-"
+        && (w.words[last + 1].flags & CAP == 0 || title_case)
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
+        return false;
+    }
+    // ... and its last word ("Nord" of "Gare du Nord").
+    if m.n == 1
+        && i >= 2
+        && w.gap(i - 1) == " "
+        && w.gap(i - 2) == " "
+        && ctx.get(prev_fold).has(Cats::PARTICLE)
+        && w.words[i - 1].flags & CAP == 0
+        && w.is_cap(i - 2)
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
+        return false;
+    }
+    // One word of a longer name the gazetteer lacks ("Gare du Nord", "Plaza de Mayo").
+    if m.n == 1
+        && last + 2 < n
+        && w.gap(last) == " "
+        && w.gap(last + 1) == " "
+        && ctx.get(w.fold(last + 1)).has(Cats::PARTICLE)
+        && w.words[last + 1].flags & CAP == 0
+        && w.is_cap(last + 2)
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
         return false;
     }
     // Titles ("Brig. Gen.", "General Motors").
@@ -469,7 +662,16 @@ fn accept(
     // Abbreviations ("Calif.") right after "Town, " with their period; dotted ones ("S.C.") anywhere.
     let dotted = mtext.contains('.') && mtext.len() > 2;
     let has_period = text[m.range.end()..].starts_with('.') || dotted;
-    let abbrev_ok = (after_comma_of_place && has_period) || (dotted && m.n > 1);
+    // "Surprise, Ariz.": after a comma and a capitalised word the gazetteer may lack; "a Ga. pastor":
+    // before a lowercase word.
+    let after_comma_of_name = i >= 1 && w.gap(i - 1) == ", " && w.is_cap(i - 1);
+    let before_lowercase = text[m.range.end()..].starts_with(". ")
+        && last + 1 < n
+        && w.words[last + 1].flags & (CAP | DIGIT) == 0
+        && !sent_start;
+    let abbrev_ok = (after_comma_of_place && has_period)
+        || (dotted && m.n > 1)
+        || (has_period && m.n == 1 && (after_comma_of_name || before_lowercase));
     m.cands.retain(|c| c.2 != PostingKind::Abbrev || abbrev_ok);
     if m.cands.is_empty() {
         return false;
@@ -507,7 +709,36 @@ fn accept(
     let major = m.cands.iter().any(|&c| is_major(gaz, c));
     let strong = m.cands.iter().any(|&c| is_strong(gaz, c));
     m.strong = strong;
-    let given = m.n == 1 && is_given_name(&own) && !major;
+    // A given name that is a big city's name only in some other language ("Sam", "Victoria") is
+    // a given name first.
+    let major_own = m.cands.iter().any(|&c| c.2 != PostingKind::Alternate && is_major(gaz, c));
+    let strong_own = m.cands.iter().any(|&c| c.2 != PostingKind::Alternate && is_strong(gaz, c));
+    // (An admin seat of that name — "Augusta", "Logan" — is a place as often as a person.)
+    let seat = m.cands.iter().any(|&c| {
+        let d = &gaz.layers[c.0 as usize].data;
+        c.2 == PostingKind::Primary && matches!(d.str(d.entries[c.1 as usize].fcode).unwrap_or(""), "PPLA" | "PPLA2")
+    });
+    let given = m.n == 1 && is_given_name(&own) && !major_own && !seat;
+    // "Roy A. Nelson", "Judah P. Benjamin", "C.J. McArthur": an initial next to the name.
+    let initial_before = i >= 1 && {
+        let p = &text[w.words[i - 1].start as usize..w.words[i - 1].end as usize];
+        let gap = w.gap(i - 1);
+        (gap == ". " && p.len() == 1 && p.chars().all(|c| c.is_ascii_uppercase()))
+            || (gap == " "
+                && p.ends_with('.')
+                && p.len() <= 4
+                && p.chars().filter(char::is_ascii_uppercase).count() >= 2)
+    };
+    let initial_after = last + 1 < n && w.gap(last) == " " && {
+        let nx = &text[w.words[last + 1].start as usize..w.words[last + 1].end as usize];
+        nx.len() == 1
+            && nx.chars().all(|c| c.is_ascii_uppercase())
+            && text[w.words[last + 1].end as usize..].starts_with(". ")
+    };
+    if m.n == 1 && (initial_before || initial_after) && !strong_own && !m.in_dateline {
+        people.insert(m.key.clone());
+        return false;
+    }
     let next_is_name = next_word.is_some_and(|nx| {
         w.is_cap(nx) && w.gap(last) == " " && {
             let c = ctx.get(w.fold(nx));
@@ -535,15 +766,22 @@ fn accept(
         return false;
     }
     // "Paris Hilton", "Jordan Peterson": a given name, then a surname.
-    if m.n == 1 && is_given_name(&own) && !strong && next_is_name && !title_case {
+    if m.n == 1 && is_given_name(&own) && !strong_own && next_is_name && !title_case {
         people.insert(m.key.clone());
         return false;
     }
-    // Another capitalised word before: part of a longer name.
+    // Another capitalised word before: part of a longer name. (At the start of a sentence, only a
+    // word that is no common word: "Boko Haram attacked".)
     if let Some(p) = prev_word
+        && !partisan
         && w.is_cap(p)
         && !title_case
-        && w.words[p].flags & SENT_START == 0
+        && (w.words[p].flags & SENT_START == 0
+            || (w.gap(p) == " "
+                && !is_common_word(prev_fold)
+                && !is_given_name(prev_fold)
+                && ctx.get(prev_fold).0 == 0
+                && prev.last().is_none_or(|pm| pm.first != p)))
         && !prev_cats.has(Cats::DIRECTION | Cats::LOCATIVE)
         && prev.last().is_none_or(|pm| pm.first + pm.n != i)
         && !matches!(prev_fold, "the" | "of" | "and")
@@ -556,8 +794,14 @@ fn accept(
     }
     // Common words ("Reading", "Mobile") and given names ("Paul", "Kelly") need a reason.
     if (flags & FLAG_COMMON_WORD != 0 || given) && m.n == 1 {
-        let cue = locative || after_comma_of_place || next_cats.has(Cats::ADMIN1 | Cats::ADMIN2);
-        if !(strong || cue) || (sent_start && !strong && !locative) || (title_case && !strong) {
+        // ("Ill." in "a missing Ill. man": a state abbreviation in its place is its own cue.)
+        let abbrev = abbrev_ok && m.cands.iter().all(|c| c.2 == PostingKind::Abbrev);
+        let cue =
+            locative || after_comma_of_place || m.in_dateline || abbrev || next_cats.has(Cats::ADMIN1 | Cats::ADMIN2);
+        if !(strong || cue)
+            || (sent_start && !strong && !locative && !m.in_dateline)
+            || (title_case && !strong && !m.in_dateline && !abbrev)
+        {
             return false;
         }
     }
@@ -618,7 +862,7 @@ fn accept(
 }
 
 /// A village or small town (a plain populated place of fewer than 20,000 people).
-fn is_small(gaz: &Gazetteer, c: Cand) -> bool {
+pub(crate) fn is_small(gaz: &Gazetteer, c: Cand) -> bool {
     let d = &gaz.layers[c.0 as usize].data;
     let e = &d.entries[c.1 as usize];
     matches!(d.str(e.fcode).unwrap_or(""), "PPL" | "PPLX" | "PPLL" | "PPLF" | "PPLQ" | "PPLW" | "PPLH")
@@ -626,7 +870,7 @@ fn is_small(gaz: &Gazetteer, c: Cand) -> bool {
         && !gaz.layers[c.0 as usize].user
 }
 
-fn is_strong(gaz: &Gazetteer, c: Cand) -> bool {
+pub(crate) fn is_strong(gaz: &Gazetteer, c: Cand) -> bool {
     let d = &gaz.layers[c.0 as usize].data;
     let e = &d.entries[c.1 as usize];
     let f = d.str(e.fcode).unwrap_or("");
@@ -692,10 +936,31 @@ fn near_phrase(w: &Words<'_>, ctx: &ContextWords, i: usize) -> Option<(Option<f6
     Some((km, bearing, TextRange::new(start, end)))
 }
 
+/// Last words of natural features: not in the town whose name they share ("Sacramento River").
+const NATURAL: &[&str] = &[
+    "river",
+    "creek",
+    "lake",
+    "island",
+    "islands",
+    "mountain",
+    "mountains",
+    "hill",
+    "hills",
+    "valley",
+    "forest",
+    "desert",
+    "canal",
+    "bay",
+    "cape",
+    "peninsula",
+    "beach",
+];
+
 /// Streets, roads, buildings and natural features ("Main Street", "Augusta St.",
 /// "Highway 19", "Carnegie Library", "Red River"): sub-places of the town they are in. A town name that only names the street ("Augusta" in "Augusta
 /// St.") gives way to it.
-fn add_streets(w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
+fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
     let n = w.words.len();
     let mut new: Vec<(usize, usize)> = Vec::new(); // (first word, last word)
     for k in 0..n {
@@ -715,7 +980,13 @@ fn add_streets(w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
             continue;
         }
         let mut s = k - 1;
-        while s > 0 && k - s < 4 && w.gap(s - 1) == " " && w.is_cap(s - 1) && w.words[s].flags & SENT_START == 0 {
+        // ("St. Andrew Catholic Church": an abbreviation with its period joins the name.)
+        while s > 0
+            && k - s < 4
+            && (w.gap(s - 1) == " " || (w.joins(s - 1) && w.gap(s - 1) != "-"))
+            && w.is_cap(s - 1)
+            && (w.words[s].flags & SENT_START == 0 || w.gap(s - 1).starts_with('.'))
+        {
             s -= 1;
         }
         if w.fold(s) == "the" {
@@ -733,18 +1004,48 @@ fn add_streets(w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
         if mentions.iter().any(|m| m.first <= e && e < m.first + m.n) {
             continue;
         }
+        // A building named after its town ("Paris Public Library", "Vancouver International Airport")
+        // is in that town when the report names the town on its own too, or the town is a major one;
+        // a street ("Augusta St.") or a natural feature ("Sacramento River") is not.
+        let building = {
+            let c = ctx.get(w.fold(e));
+            c.has(Cats::LANDMARK) && !c.has(Cats::STREET) && !NATURAL.contains(&w.fold(e))
+        };
+        let head = mentions
+            .iter()
+            .find(|m| {
+                m.first == s
+                    && m.first + m.n <= e
+                    && m.role == Role::Place
+                    && !m.weak
+                    && !m.loose
+                    && !m.cands.is_empty()
+            })
+            .filter(|h| {
+                // ("St. Andrew Church" is named after the saint.)
+                let saint = matches!(w.fold(h.first), "saint" | "st" | "ste" | "sainte" | "san" | "santa")
+                    && matches!(w.fold(e), "church" | "cathedral" | "chapel" | "basilica" | "abbey" | "parish");
+                building
+                    && !saint
+                    && (mentions.iter().any(|o| o.key == h.key && o.first != h.first && o.role == Role::Place)
+                        || h.cands.iter().any(|&c| is_major(gaz, c)))
+            })
+            .map(|h| (h.key.clone(), h.cands.clone()));
         mentions.retain(|m| !(m.first >= s && m.first + m.n <= e));
         if mentions.iter().any(|m| m.first < e + 1 && s < m.first + m.n) {
             continue;
         }
         let range = TextRange::new(w.words[s].start as usize, w.words[e].end as usize);
-        let key = key_of(w, s, e + 1 - s);
+        let (key, cands, within) = match head {
+            Some((k, c)) => (k, c, true),
+            None => (key_of(w, s, e + 1 - s), Vec::new(), false),
+        };
         mentions.push(Mention {
             range,
             first: s,
             n: e + 1 - s,
             key,
-            cands: Vec::new(),
+            cands,
             loose: false,
             role: Role::SubPlace,
             admin_cue: 0,
@@ -756,6 +1057,7 @@ fn add_streets(w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
             locative: false,
             strong: false,
             weak: false,
+            within,
         });
     }
     mentions.sort_by_key(|m| m.range);
@@ -838,6 +1140,7 @@ fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: 
             locative: false,
             strong: false,
             weak: false,
+            within: false,
         });
     }
 }
@@ -884,6 +1187,7 @@ fn add_loose_after_locatives(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords,
                 locative: true,
                 strong: false,
                 weak: false,
+                within: false,
             });
             k += len;
         }

@@ -6,7 +6,16 @@
 //! adds context: the focus country, "Kirkuk, Iraq" hierarchy, region cues
 //! ("Nineveh province"), settlement cues ("the town of"), and closeness to
 //! the other places of the report; mentions with the same key share one
-//! decision (scores summed over the group).
+//! decision (scores summed over the group; a hierarchy or region cue of one
+//! mention — "Grantville, Pennsylvania", "Barrow County" — holds for all).
+//! Readings of different names support each other: a county that holds a town
+//! the report names, a town in a county it names, a town in a county or
+//! province where other names have readings too.
+//! Country priors from [`GeoHints`] vote in the focus like a named country. A
+//! small place abroad reached only by a variant name, far from every other
+//! place of the report and outside its countries, keeps no point; a town that
+//! contradicts the province named after it ("Grantville, Pennsylvania" with no
+//! Grantville there) is a place the gazetteer lacks, at that province.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,6 +31,40 @@ use crate::recognize::Cand;
 
 /// Scores of a name's candidates: entry → (candidate, summed score).
 type GroupScores = BTreeMap<(u8, u32), (Cand, f64)>;
+
+/// The focus vote of a country prior of weight 1 (a named country's vote is 1, a demonym's 0.7, a
+/// dateline's 3): an outlet's home country (weight 0.5) counts like a demonym.
+const PRIOR_VOTE: f64 = 1.5;
+
+/// The least vote for a focus province.
+const ADMIN_FOCUS_MIN: f64 = 1.49;
+
+/// The score of a reading in the report's focus province.
+const ADMIN_FOCUS_BONUS: f64 = 2.0;
+
+/// The score of a reading in a country the report names (outside the focus country).
+const NAMED_COUNTRY_BONUS: f64 = 1.0;
+
+/// Farther than this from every other place of a report, a small place abroad is doubtful (km).
+const FAR_KM: f64 = 1000.0;
+
+/// The score of a reading in a province the report names.
+const ADMIN_NAMED_BONUS: f64 = 1.0;
+
+/// The weight of closeness to the report's other places.
+const NEAR_SCALE: f64 = 1.0;
+
+/// The focus vote of a name known only as a variant of small places (a plain name's is 1).
+const VARIANT_VOTE: f64 = 0.6;
+
+/// The score of a county holding a town the report names, or a town in a county it names.
+const COUNTY_BONUS: f64 = 2.0;
+
+/// The score of a town in a county where another name of the report has a reading.
+const NEIGHBOUR_BONUS: f64 = 0.5;
+
+/// The score of a reading in a province where two other names of the report have one.
+const PROVINCE_SUPPORT_BONUS: f64 = 0.5;
 
 /// Candidates kept per mention (the most likely by prior).
 const MAX_CANDIDATES: usize = 32;
@@ -175,6 +218,9 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // Each name's own votes, so that a name does not vote for its own reading ("Paris" for France).
     let mut own_votes: HashMap<String, BTreeMap<String, f64>, FnvBuild> = HashMap::default();
     let mut admin_votes: BTreeMap<(String, String), f64> = BTreeMap::new();
+    // What the discount of variant names took from `votes`.
+    let mut variant_votes: BTreeMap<String, f64> = BTreeMap::new();
+    let mut plain_voted = false;
     for m in &mentions {
         if m.loose || matches!(m.role, Role::Embedded | Role::Metonym) || m.cands.is_empty() {
             continue;
@@ -189,6 +235,12 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         let weights: Vec<f64> = priors.iter().map(|p| ((p - top) * 1.5).exp()).collect();
         let sum: f64 = weights.iter().sum();
         let mut v = if m.role == Role::Demonym { 0.7 } else { 1.0 } * (1.0 + 0.3 * repeats.ln());
+        // A name known only as a variant of small places says little about the country (unless
+        // nothing else does: see `variant_votes`).
+        let variant = m.cands.iter().all(|&c| c.2 != PostingKind::Primary && !crate::recognize::is_strong(gaz, c));
+        if variant {
+            v *= VARIANT_VOTE;
+        }
         if in_dateline {
             v *= 3.0;
         } else if m.in_title {
@@ -201,6 +253,11 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             }
             let share = v * w / sum;
             *votes.entry(code.to_owned()).or_default() += share;
+            if variant {
+                *variant_votes.entry(code.to_owned()).or_default() += share * (1.0 / VARIANT_VOTE - 1.0);
+            } else {
+                plain_voted = true;
+            }
             *own_votes.entry(m.key.clone()).or_default().entry(code.to_owned()).or_default() += share;
             let e = entry(gaz, c);
             let a1 = if fcode(gaz, c) == "ADM1" { s(gaz, c.0, e.name) } else { s(gaz, c.0, e.admin1) };
@@ -209,8 +266,22 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             }
         }
     }
+    // Countries known from outside the place names (the outlet's home, the actors' countries): a vote
+    // like a co-mentioned country's, never a name's own (so leave-one-out focus keeps it).
+    // Several priors for one country (outlet and actors) add up to one prior of weight 1 at most.
+    let mut prior_votes: BTreeMap<String, f64> = BTreeMap::new();
+    for (code, weight) in &hints.country_prior {
+        let code = code.trim().to_ascii_uppercase();
+        if code.len() == 2 && weight.is_finite() && *weight > 0.0 && gaz.countries.contains_key(&code) {
+            let v = prior_votes.entry(code).or_default();
+            *v = (*v + PRIOR_VOTE * f64::from(weight.min(1.0))).min(PRIOR_VOTE);
+        }
+    }
+    for (code, v) in prior_votes {
+        *votes.entry(code).or_default() += v;
+    }
     let mut focus_admin1: Option<(String, String)> = None;
-    let mut best_admin = 1.49;
+    let mut best_admin = ADMIN_FOCUS_MIN;
     for (k, &v) in &admin_votes {
         if v > best_admin {
             best_admin = v;
@@ -223,6 +294,19 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         if v > best_vote {
             best_vote = v;
             focus = Some(code.clone());
+        }
+    }
+    // No focus and no other name: the variant names count in full ("Garowe residents protested"
+    // names one town, by a spelling GeoNames lists as a variant).
+    if focus.is_none() && !plain_voted && !variant_votes.is_empty() {
+        for (code, extra) in &variant_votes {
+            *votes.entry(code.clone()).or_default() += extra;
+        }
+        for (code, &v) in &votes {
+            if v > best_vote {
+                best_vote = v;
+                focus = Some(code.clone());
+            }
         }
     }
     let total_votes: f64 = votes.values().sum();
@@ -246,17 +330,28 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             .collect()
     };
     let anchors0 = anchor_of(&mentions, &pass1);
+    // Provinces the report names (confident picks): a place in one is near the report's places.
+    let provinces0: Vec<(&str, &str)> = pass1
+        .iter()
+        .filter_map(|p| p.cand.filter(|&c| fcode(gaz, c) == "ADM1" && p.margin >= 0.5))
+        .filter_map(|c| Some((cc(gaz, c), s(gaz, c.0, entry(gaz, c).name)?)))
+        .collect();
     // Weak mentions stay only when a candidate lies in the focus country near the report's places.
     mentions.retain(|m| {
         !m.weak
             || m.cands.iter().any(|&c| {
                 let e = entry(gaz, c);
-                focus.as_deref() == Some(cc(gaz, c))
-                    && (anchors0.iter().any(|(_, lat, lon, key)| {
-                        *key != m.key
-                            && approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, lat.to_radians().cos()) < 100.0
+                let code = cc(gaz, c);
+                let points: Vec<_> = anchors0.iter().filter(|a| a.3 != m.key).collect();
+                focus.as_deref() == Some(code)
+                    && (points.iter().any(|(ai, lat, lon, _)| {
+                        // (A region's point stands for a wide area: "Bosasso" is 300 km from Puntland's.)
+                        let region = pass1[*ai].cand.is_some_and(|a| fcode(gaz, a) == "RGN");
+                        approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, lat.to_radians().cos())
+                            < if region { 500.0 } else { 100.0 }
                     }) || focus_admin1.as_ref().is_some_and(|(_, a)| s(gaz, c.0, e.admin1) == Some(a.as_str()))
-                        || (anchors0.is_empty() && focus_share >= 0.8 && m.n == 1 && m.cands.len() == 1))
+                        || provinces0.iter().any(|&(pc, pn)| pc == code && s(gaz, c.0, e.admin1) == Some(pn))
+                        || (points.is_empty() && focus_share >= 0.8 && m.n == 1 && m.cands.len() == 1))
             })
     });
     let _pass1: Vec<Pick> =
@@ -302,6 +397,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             Some((cc(gaz, c).to_owned(), s(gaz, c.0, e.name).unwrap_or("").to_owned()))
         })
         .collect();
+    let admin1_picked = admin1_mentioned.clone();
     if let Some(fc) = focus.as_deref() {
         for m in &mentions {
             if m.role != Role::Place || m.loose || m.weak {
@@ -357,12 +453,64 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         };
         focus_without.insert(m.key.as_str(), entry);
     }
+    // Counties and the towns in them, among the readings of the report's names: a county that holds
+    // a town the report names, and a town in a county it names, support each other ("Anderson County"
+    // with "Palestine"); so do readings in one province. Keyed by string ids (layer, country,
+    // province, county) and by name group.
+    let mut gid_of: HashMap<&str, u32, FnvBuild> = HashMap::default();
+    for m in &mentions {
+        let next = gid_of.len() as u32;
+        gid_of.entry(m.key.as_str()).or_insert(next);
+    }
+    let mut towns_at = CountyIndex::default();
+    let mut counties_at = CountyIndex::default();
+    let mut province_seen: std::collections::HashSet<(u8, u32, u32, u32), FnvBuild> = Default::default();
+    let mut province_support: HashMap<(u8, u32, u32), u32, FnvBuild> = HashMap::default();
+    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose) {
+        let gid = gid_of[m.key.as_str()];
+        for &c in &m.cands {
+            let e = entry(gaz, c);
+            if e.admin1 == crate::artifact::NONE || e.admin2 == crate::artifact::NONE {
+                continue;
+            }
+            let f = fcode(gaz, c);
+            let at = if is_populated(f) {
+                (c.0, e.cc, e.admin1, e.admin2)
+            } else if f == "ADM2" {
+                (c.0, e.cc, e.admin1, e.name)
+            } else {
+                continue;
+            };
+            let index = if is_populated(f) { &mut towns_at } else { &mut counties_at };
+            index.entry(at).and_modify(|v| v.1 |= v.0 != gid).or_insert((gid, false));
+            if province_seen.insert((c.0, e.cc, e.admin1, gid)) {
+                *province_support.entry((c.0, e.cc, e.admin1)).or_default() += 1;
+            }
+        }
+    }
+    // "Kirkuk, Iraq": the mention before each one's comma.
+    let mut comma_prev: Vec<Option<usize>> = vec![None; mentions.len()];
+    for (j, m) in mentions.iter().enumerate() {
+        if let Some(k) = m.comma_next {
+            comma_prev[k] = Some(j);
+        }
+    }
+    // Countries the report names as such (not by demonym).
+    let mut countries_named: Vec<&str> = mentions
+        .iter()
+        .zip(&pass1)
+        .filter(|(m, _)| m.role == Role::Place)
+        .filter_map(|(_, p)| p.cand.filter(|&c| is_country(fcode(gaz, c))).map(|c| cc(gaz, c)))
+        .collect();
+    countries_named.sort_unstable();
+    countries_named.dedup();
     // Two rounds: the second measures closeness to the first round's picks (which know the
     // focus country), not to the priors' picks.
     let mut group_picks: HashMap<&str, Pick, FnvBuild> = HashMap::default();
     for round in 0..2 {
         let mut group_scores: HashMap<&str, GroupScores, FnvBuild> = HashMap::default();
-        for m in &mentions {
+        let mut group_cues: HashMap<&str, BTreeMap<(u8, u32), f64>, FnvBuild> = HashMap::default();
+        for (mi, m) in mentions.iter().enumerate() {
             if let [c] = m.cands[..] {
                 // One reading: nothing to choose (the pick's margin is fixed).
                 group_scores.entry(m.key.as_str()).or_default().entry((c.0, c.1)).or_insert((c, 0.0));
@@ -381,6 +529,11 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                     } else if let Some(&v) = votes.get(code) {
                         let own = own_votes.get(m.key.as_str()).and_then(|o| o.get(code)).copied().unwrap_or(0.0);
                         sc += 0.8 * (v - own).max(0.0) / m_total.max(1.0);
+                        // A country the report names: its places are in the story too ("Moscow" in
+                        // a report on flights from the United States to Russia).
+                        if countries_named.contains(&code) && !is_country(f) {
+                            sc += NAMED_COUNTRY_BONUS;
+                        }
                     }
                 }
                 if let Some((fc, fa)) = &focus_admin1
@@ -388,23 +541,53 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                     && (s(gaz, c.0, e.admin1) == Some(fa.as_str())
                         || (f == "ADM1" && s(gaz, c.0, e.name) == Some(fa.as_str())))
                 {
-                    sc += 1.0;
+                    sc += ADMIN_FOCUS_BONUS;
                 }
+                // "Kirkuk, Iraq", "Grantville, Pennsylvania": the qualified reading, for every
+                // mention of the name (the best cue of the group, not its mean).
+                let mut hierarchy = 0.0;
                 if let Some(k) = m.comma_next
                     && let Some(kc) = pass1[k].cand
                 {
                     let kf = fcode(gaz, kc);
                     if is_country(kf) && cc(gaz, kc) == code {
-                        sc += 3.0;
+                        hierarchy += 3.0;
                     }
                     if mentions[k].cands.iter().any(|&x| {
                         fcode(gaz, x) == "ADM1"
                             && cc(gaz, x) == code
                             && s(gaz, x.0, entry(gaz, x).name) == s(gaz, c.0, e.admin1)
                     }) {
-                        sc += 3.5;
+                        hierarchy += 3.5;
+                    } else if e.admin2 != crate::artifact::NONE
+                        && mentions[k].cands.iter().any(|&x| {
+                            fcode(gaz, x) == "ADM2"
+                                && cc(gaz, x) == code
+                                && s(gaz, x.0, entry(gaz, x).name) == s(gaz, c.0, e.admin2)
+                        })
+                    {
+                        // "Oulton Park, Cheshire": a county.
+                        hierarchy += 3.0;
                     }
                 }
+                // The qualifier's side: the province or county that holds the place before the comma.
+                if let Some(j) = comma_prev[mi]
+                    && matches!(f, "ADM1" | "ADM2")
+                    && let Some(name) = s(gaz, c.0, e.name)
+                    && mentions[j].cands.iter().any(|&x| {
+                        let xe = entry(gaz, x);
+                        cc(gaz, x) == code
+                            && is_populated(fcode(gaz, x))
+                            && (if f == "ADM1" { s(gaz, x.0, xe.admin1) } else { s(gaz, x.0, xe.admin2) }) == Some(name)
+                    })
+                {
+                    hierarchy += 2.0;
+                }
+                if hierarchy > 0.0 {
+                    let best = group_cues.entry(m.key.as_str()).or_default().entry((c.0, c.1)).or_insert(0.0);
+                    *best = best.max(hierarchy);
+                }
+                let before_cue = sc;
                 match m.admin_cue {
                     1 => {
                         sc += if f == "ADM1" {
@@ -425,6 +608,12 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         };
                     }
                     _ => {}
+                }
+                // A region cue decides for every mention of the name ("Barrow County … Barrow").
+                if sc > before_cue {
+                    let best = group_cues.entry(m.key.as_str()).or_default().entry((c.0, c.1)).or_insert(0.0);
+                    *best = best.max(sc - before_cue);
+                    sc = before_cue;
                 }
                 // "NEW YORK —": a dateline names a town, not a state.
                 if m.in_dateline && m.admin_cue == 0 && is_populated(f) {
@@ -447,19 +636,20 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         }
                         best_d = best_d.min(approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, *cos));
                     }
-                    sc += if best_d < 50.0 {
-                        1.0
-                    } else if best_d < 150.0 {
-                        0.7
-                    } else if best_d < 400.0 {
-                        0.3
-                    } else {
-                        0.0
-                    };
+                    sc += NEAR_SCALE
+                        * if best_d < 50.0 {
+                            1.0
+                        } else if best_d < 150.0 {
+                            0.7
+                        } else if best_d < 400.0 {
+                            0.3
+                        } else {
+                            0.0
+                        };
                     if let Some(a1) = s(gaz, c.0, e.admin1)
                         && admin1_mentioned.iter().any(|(acc, an)| acc == code && an == a1)
                     {
-                        sc += 1.0;
+                        sc += ADMIN_NAMED_BONUS;
                     }
                 }
                 if f == "ADM1"
@@ -467,6 +657,31 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                     && admin1_holding.iter().any(|(acc, a1, key)| acc == code && a1 == name && *key != m.key)
                 {
                     sc += 1.0;
+                }
+                // "England and Wales", "Oregon and Washington": a province among the provinces named.
+                if f == "ADM1"
+                    && let Some(name) = s(gaz, c.0, e.name)
+                    && admin1_picked.iter().any(|(acc, an)| acc == code && an != name)
+                    && !m.cands.iter().any(|&x| is_populated(fcode(gaz, x)) && crate::recognize::is_strong(gaz, x))
+                {
+                    sc += 1.0;
+                }
+                if e.admin1 != crate::artifact::NONE && e.admin2 != crate::artifact::NONE {
+                    let gid = gid_of[m.key.as_str()];
+                    let county_holds_town = f == "ADM2" && other_than(&towns_at, (c.0, e.cc, e.admin1, e.name), gid);
+                    let town_in_county =
+                        is_populated(f) && other_than(&counties_at, (c.0, e.cc, e.admin1, e.admin2), gid);
+                    // Other names with a reading in the same province (this name's own excluded).
+                    let support = province_support.get(&(c.0, e.cc, e.admin1)).copied().unwrap_or(0).saturating_sub(1);
+                    if support >= 2 {
+                        sc += PROVINCE_SUPPORT_BONUS;
+                    }
+                    if county_holds_town || town_in_county {
+                        sc += COUNTY_BONUS;
+                    } else if is_populated(f) && other_than(&towns_at, (c.0, e.cc, e.admin1, e.admin2), gid) {
+                        // A town of a county where another name of the report may lie.
+                        sc += NEIGHBOUR_BONUS;
+                    }
                 }
                 if m.loose {
                     sc -= 0.8;
@@ -485,7 +700,11 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             .iter()
             .map(|(k, v)| {
                 let n = mentions.iter().filter(|m| m.key == *k).count().max(1) as f64;
-                let scores: Vec<(Cand, f64)> = v.values().map(|&(c, sc)| (c, sc / n)).collect();
+                let cues = group_cues.get(k);
+                let scores: Vec<(Cand, f64)> = v
+                    .iter()
+                    .map(|(id, &(c, sc))| (c, sc / n + cues.and_then(|q| q.get(id)).copied().unwrap_or(0.0)))
+                    .collect();
                 (*k, best_of(&scores))
             })
             .collect();
@@ -536,6 +755,50 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             && !m.cands.iter().any(|&x| cc(gaz, x) == fc)
     };
     let dropped: Vec<bool> = mentions.iter().map(foreign_homonym).collect();
+    // A small place abroad reached by a variant name or a loose key, far from every other place of
+    // the report and outside the countries it is about ("Diya" read as a Tibetan village next to
+    // "Bangui"): most likely a place the gazetteer lacks, kept as a mention with no point.
+    let prior_countries: Vec<String> = hints.country_prior.iter().map(|(c, _)| c.trim().to_ascii_uppercase()).collect();
+    let far_foreign = |m: &Mention| -> bool {
+        let Some(c) = group_picks.get(m.key.as_str()).and_then(|p| p.cand) else { return false };
+        // Without a focus country, the other places alone must be far.
+        let (fc, share) = match focus_without.get(m.key.as_str()) {
+            Some((Some(fc), share, _)) => (fc.as_str(), *share),
+            _ => ("", 1.0),
+        };
+        let code = cc(gaz, c);
+        let e = entry(gaz, c);
+        if m.role != Role::Place
+            || m.in_dateline
+            || m.admin_cue != 0
+            || share < 0.5
+            || code == fc
+            || prior_countries.iter().any(|p| p == code)
+            || crate::recognize::is_strong(gaz, c)
+            || gaz.layers[c.0 as usize].user
+            || is_country(fcode(gaz, c))
+        {
+            return false;
+        }
+        let variant = m.loose || c.2 != PostingKind::Primary;
+        let small = crate::recognize::is_small(gaz, c) || (is_populated(fcode(gaz, c)) && e.population < 20_000);
+        if !(small || (variant && e.population < 100_000 && !matches!(fcode(gaz, c), "PPLC" | "PPLA" | "ADM1"))) {
+            return false;
+        }
+        let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+        let mut others = anchor_points.iter().filter(|a| a.0 != m.key).peekable();
+        if others.peek().is_none() {
+            // No other point: far from the focus country itself ("Golo, Sudan" read as a village
+            // in Guinea-Bissau), not merely outside it.
+            return gaz.countries.get(fc).is_some_and(|&(l, i)| {
+                let ce = &gaz.layers[l as usize].data.entries[i as usize];
+                let clat = f64::from(ce.lat);
+                approx_km(lat, lon, clat, f64::from(ce.lon), clat.to_radians().cos()) > 1.5 * FAR_KM
+            });
+        }
+        others.all(|(_, alat, alon, cos)| approx_km(lat, lon, *alat, *alon, *cos) > FAR_KM)
+    };
+    let unresolved: Vec<bool> = mentions.iter().map(far_foreign).collect();
     // Mention index → index in the output.
     let mut out_index: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
 
@@ -548,7 +811,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         }
         out_index.push(Some(out.places.len()));
         let pick = group_picks.get(m.key.as_str());
-        let cand = pick.and_then(|p| p.cand);
+        let cand = pick.and_then(|p| p.cand).filter(|_| !unresolved[mi]);
         let span = Span::of(text, m.range);
         let mut pm = PlaceMention {
             span,
@@ -621,6 +884,15 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         usage = Usage::Metonym;
                         conf -= 0.2;
                     }
+                    Role::SubPlace if m.within => {
+                        // A building in the town it is named after: the town's point, a place in it.
+                        pm.kind = "sub-place";
+                        pm.name = Some(span_text(text, m));
+                        pm.geonameid = None;
+                        pm.feature_code = None;
+                        pm.geo_precision = Some(if is_populated(f) { 1 } else { 2 });
+                        conf -= 0.1;
+                    }
                     Role::SubPlace | Role::Place => {
                         if let Some((km, bearing, phrase)) = m.near
                             && pm.kind == "place"
@@ -657,11 +929,43 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                     && (b.admin1 == a.admin1 || b.name == a.admin1)));
         if qualifies {
             out.usage[j] = Usage::Qualifier { of: k };
+            continue;
+        }
+        // "Grantville, Pennsylvania" when the gazetteer knows no Grantville there: a place it lacks,
+        // placed at the province (or country) that qualifies it.
+        let contradicted = matches!(out.usage[k], Usage::Place)
+            && matches!(out.usage[j], Usage::Place)
+            && a.kind == "place"
+            && !m.strong
+            && !m.in_dateline
+            && b.latitude.is_some()
+            && (b.kind == "country" || b.feature_code.as_deref() == Some("ADM1"))
+            && !m.cands.iter().any(|&c| {
+                Some(cc(gaz, c)) == b.iso.as_deref()
+                    && (b.kind == "country" || s(gaz, c.0, entry(gaz, c).admin1) == b.name.as_deref())
+            });
+        if contradicted {
+            let b = b.clone();
+            let pm = &mut out.places[k];
+            pm.name = Some(pm.span.text.clone());
+            pm.kind = "sub-place";
+            pm.geonameid = None;
+            pm.feature_code = None;
+            pm.iso = b.iso;
+            pm.country = b.country;
+            pm.admin1 = if b.kind == "country" { None } else { b.name };
+            pm.admin2 = None;
+            pm.latitude = b.latitude;
+            pm.longitude = b.longitude;
+            pm.geo_precision = Some(3);
+            pm.confidence = 0.4;
+            out.usage[k] = Usage::SubPlace { parent: Some(j) };
+            out.usage[j] = Usage::Qualifier { of: k };
         }
     }
     // Sub-places: the parent is the nearest populated place (or district) before, else after.
     for i in 0..out.places.len() {
-        if !matches!(out.usage[i], Usage::SubPlace { .. }) {
+        if !matches!(out.usage[i], Usage::SubPlace { parent: None }) {
             continue;
         }
         let ok = |j: usize| {
@@ -671,7 +975,21 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 && (p.kind == "place" || p.feature_code.as_deref() == Some("ADM2"))
                 && (focus.is_none() || p.iso == focus)
         };
-        let parent = (0..i).rev().find(|&j| ok(j)).or_else(|| (i + 1..out.places.len()).find(|&j| ok(j)));
+        // Failing that, the nearest place of any rank below a country (the report's province or district).
+        let fallback = |j: usize| {
+            let p = &out.places[j];
+            matches!(out.usage[j], Usage::Place | Usage::Near { .. } | Usage::Qualifier { .. })
+                && p.latitude.is_some()
+                && p.kind == "region"
+                && p.feature_code.as_deref().is_some_and(is_admin)
+                && (focus.is_none() || p.iso == focus)
+        };
+        let parent = (0..i)
+            .rev()
+            .find(|&j| ok(j))
+            .or_else(|| (i + 1..out.places.len()).find(|&j| ok(j)))
+            .or_else(|| (0..i).rev().find(|&j| fallback(j)))
+            .or_else(|| (i + 1..out.places.len()).find(|&j| fallback(j)));
         let name = out.places[i].span.text.clone();
         if let Some(j) = parent {
             let p = out.places[j].clone();
@@ -689,6 +1007,19 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         out.usage[i] = Usage::SubPlace { parent };
     }
     out
+}
+
+/// (layer, country, province, county) string ids → the name groups with such a reading: the first,
+/// and whether there are more.
+type CountyIndex = HashMap<(u8, u32, u32, u32), (u32, bool), FnvBuild>;
+
+/// True when a name group other than `gid` has a reading at `at`.
+fn other_than(map: &CountyIndex, at: (u8, u32, u32, u32), gid: u32) -> bool {
+    map.get(&at).is_some_and(|&(first, more)| more || first != gid)
+}
+
+fn span_text(text: &str, m: &Mention) -> String {
+    text[m.range].to_owned()
 }
 
 fn round5(x: f64) -> f64 {
@@ -734,7 +1065,7 @@ pub(crate) fn location(parse: &GeoParse, i: usize) -> Option<Location> {
         }
         Usage::SubPlace { parent } => {
             parent?;
-            loc.geo_precision = 2;
+            loc.geo_precision = pm.geo_precision.unwrap_or(2).max(2);
             loc.geonameid = None;
         }
         _ => {}

@@ -187,7 +187,12 @@ fn datelines_and_headlines() {
     let text = "MOSUL, Iraq — Iraqi forces advanced on Friday.";
     let p = parse(text);
     assert_eq!(find(&p, "MOSUL").expect("MOSUL").1.geonameid, Some(99072));
-    let hints = GeoHints { region: TextRange::full(text), dateline: Some(TextRange::new(0, 11)), title: None };
+    let hints = GeoHints {
+        region: TextRange::full(text),
+        dateline: Some(TextRange::new(0, 11)),
+        title: None,
+        ..GeoHints::default()
+    };
     let p = gaz().geoparse(text, &hints);
     assert_eq!(p.focus_country.as_deref(), Some("IQ"));
 }
@@ -202,7 +207,7 @@ fn odd_input_never_panics_and_output_is_deterministic() {
     }
     // A region hint outside the text falls back to the whole text.
     let text = "Clashes in Mosul.";
-    let hints = GeoHints { region: TextRange::new(0, 999), dateline: None, title: None };
+    let hints = GeoHints { region: TextRange::new(0, 999), dateline: None, title: None, ..GeoHints::default() };
     assert_eq!(gaz().geoparse(text, &hints).places.len(), 1);
     assert_eq!(parse(REPORT), parse(REPORT));
 }
@@ -476,4 +481,151 @@ fn a_short_note_keeps_a_lone_village_of_its_country() {
     // Not when the note is about another country.
     let p = parse("Gunmen in Kenya repelled an attack on Goniri army base overnight.");
     assert!(find(&p, "Goniri").is_none());
+}
+
+#[test]
+fn a_country_prior_steers_an_ambiguous_name_but_explicit_places_win() {
+    let text = "Gunmen attacked a market in Gaya overnight, killing four traders.";
+    let with = |prior: &[(&str, f32)], text: &str| {
+        let hints =
+            GeoHints { country_prior: prior.iter().map(|&(c, w)| (c.to_owned(), w)).collect(), ..GeoHints::body(text) };
+        let p = gaz().geoparse(text, &hints);
+        check_spans(text, &p);
+        p
+    };
+    let p = with(&[("NG", 0.5)], text);
+    assert_eq!(find(&p, "Gaya").expect("Gaya").1.iso.as_deref(), Some("NG"));
+    assert_eq!(p.focus_country.as_deref(), Some("NG"));
+    let p = with(&[("IN", 0.5)], text);
+    assert_eq!(find(&p, "Gaya").expect("Gaya").1.iso.as_deref(), Some("IN"));
+    // The document's own places outweigh the outlet's home country.
+    let text = "Gunmen attacked a market in Gaya, in the Indian state of Bihar, near Patna and Nalanda.";
+    let p = with(&[("NG", 0.5), ("NG", 0.5)], text);
+    assert_eq!(find(&p, "Gaya").expect("Gaya").1.iso.as_deref(), Some("IN"));
+    assert_eq!(p.focus_country.as_deref(), Some("IN"));
+    // Codes that are no country are ignored.
+    let p = with(&[("XX", 1.0), ("", 1.0)], "Troops entered Mosul.");
+    assert_eq!(p.focus_country.as_deref(), Some("IQ"));
+}
+
+#[test]
+fn actor_names_found_before_geoparsing_are_not_places() {
+    let text = "Boko Haram fighters raided Gwoza and burned the market.";
+    let p = parse(text);
+    assert!(find(&p, "Gwoza").is_some());
+    let start = text.find("Boko").expect("Boko");
+    let hints =
+        GeoHints { not_places: vec![TextRange::new(start, start + "Boko Haram".len())], ..GeoHints::body(text) };
+    let p = gaz().geoparse(text, &hints);
+    assert!(p.places.iter().all(|m| !m.span.text.contains("Haram")), "{:?}", p.places);
+    assert_eq!(find(&p, "Gwoza").expect("Gwoza is still a place").1.iso.as_deref(), Some("NG"));
+    // "Mosul University" named as an organisation: its place name is not reported either.
+    let text = "Students of Mosul University protested in Erbil.";
+    let hints = GeoHints { not_places: vec![TextRange::new(12, 28)], ..GeoHints::body(text) };
+    let p = gaz().geoparse(text, &hints);
+    assert!(find(&p, "Mosul").is_none());
+    assert!(find(&p, "Erbil").is_some());
+}
+
+#[test]
+fn a_list_before_a_plural_region_word_names_regions() {
+    let text = "Flood warnings were issued for Barrow and Jackson counties in Georgia on Monday.";
+    let p = parse(text);
+    let (_, barrow) = find(&p, "Barrow").expect("Barrow");
+    assert_eq!(barrow.feature_code.as_deref(), Some("ADM2"), "{barrow:?}");
+    assert_eq!(barrow.admin1.as_deref(), Some("Georgia"));
+    // The county reading holds for a later bare mention too.
+    let text = "Schools in Barrow and Jackson counties closed. Barrow officials said roads were flooded.";
+    let p = parse(text);
+    let barrows: Vec<_> = p.places.iter().filter(|m| m.span.text == "Barrow").collect();
+    assert_eq!(barrows.len(), 2);
+    assert!(barrows.iter().all(|m| m.admin1.as_deref() == Some("Georgia")), "{barrows:?}");
+}
+
+#[test]
+fn people_with_initials_and_word_prefixes_are_not_places() {
+    let p = parse("Capt. Roy A. Nelson said officers arrived at 11 p.m. with Judah P. Benjamin.");
+    assert!(find(&p, "Nelson").is_none() && find(&p, "Judah").is_none(), "{:?}", p.places);
+    let p = parse("Teachers protested outside a Pre-school in Cotonou.");
+    assert!(find(&p, "Pre").is_none());
+    assert!(find(&p, "Cotonou").is_some());
+    let p = parse("Police cleared a camp near the Gare du Nord in Paris.");
+    assert!(p.places.iter().all(|m| m.span.text == "Paris"), "{:?}", p.places);
+}
+
+#[test]
+fn a_legislators_party_and_home_town() {
+    let p = parse("The bill's sponsors are Rep. Tom Smith, R-Fairfax, and Rep. Ann Lee, D-Richmond.");
+    assert!(find(&p, "Fairfax").is_some(), "{:?}", p.places);
+    assert!(find(&p, "Richmond").is_some(), "{:?}", p.places);
+}
+
+#[test]
+fn buildings_named_after_their_town_are_in_it_but_churches_named_after_saints_are_not() {
+    let text = "Boise residents met at the Boise Public Library on Monday.";
+    let p = parse(text);
+    let (i, lib) = find(&p, "Boise Public Library").expect("the library");
+    assert_eq!(lib.kind, "sub-place");
+    assert_eq!(lib.iso.as_deref(), Some("US"));
+    assert_eq!(p.location(i).expect("a point").geo_precision, 1);
+    let p = parse("Gunmen attacked St. Andrew Catholic Church in Bangui.");
+    let (_, church) = find(&p, "St. Andrew Catholic Church").expect("the church");
+    assert_eq!(church.iso.as_deref(), Some("CF"), "{church:?}");
+    assert!(p.places.iter().all(|m| m.iso.as_deref() == Some("CF")), "{:?}", p.places);
+}
+
+#[test]
+fn a_town_the_gazetteer_lacks_in_the_province_named_after_it() {
+    let p = parse("The singer was born in Grantville, Pennsylvania, in 1913.");
+    let (i, town) = find(&p, "Grantville").expect("Grantville");
+    assert_eq!(town.kind, "sub-place");
+    assert_eq!(town.admin1.as_deref(), Some("Pennsylvania"));
+    let loc = p.location(i).expect("the province's point");
+    assert_eq!(loc.geo_precision, 3);
+    assert_eq!(loc.iso.as_deref(), Some("US"));
+}
+
+#[test]
+fn a_small_variant_far_from_the_rest_of_the_report_gets_no_point() {
+    let p = parse("Fighting in Diya and Bangui left five people dead.");
+    let (i, diya) = find(&p, "Diya").expect("kept as a mention");
+    assert!(diya.latitude.is_none(), "{diya:?}");
+    assert!(p.location(i).is_none());
+    assert_eq!(find(&p, "Bangui").expect("Bangui").1.iso.as_deref(), Some("CF"));
+}
+
+#[test]
+fn county_lists_state_abbreviations_and_common_word_datelines() {
+    // Names of a list that are no place on their own are looked up with the region word.
+    let p = parse("Roads were closed in Otter Tail, Swift and Wilkin counties after the flood.");
+    let (_, wilkin) = find(&p, "Wilkin").expect("Wilkin County");
+    assert_eq!(wilkin.name.as_deref(), Some("Wilkin County"));
+    assert_eq!(wilkin.admin1.as_deref(), Some("Minnesota"));
+    // AP state abbreviations after a town the gazetteer may lack, and before a noun.
+    let p = parse("Grants went to Sioux Falls, S.D., and Surprise, Ariz., this year.");
+    assert_eq!(find(&p, "Ariz").expect("Ariz.").1.name.as_deref(), Some("Arizona"));
+    let p = parse("Police said a missing Ill. man was found on Monday.");
+    assert_eq!(find(&p, "Ill").expect("Ill.").1.name.as_deref(), Some("Illinois"));
+    // A town named by a common word, in its dateline.
+    let p = parse("HURRICANE, W.Va. - Officers found the two teenagers on Monday.");
+    let (_, town) = find(&p, "HURRICANE").expect("the dateline town");
+    assert_eq!(town.admin1.as_deref(), Some("West Virginia"));
+}
+
+#[test]
+fn a_note_naming_one_town_by_a_variant_spelling_keeps_it() {
+    let p = parse("Garowe residents staged a peaceful demonstration on Monday.");
+    assert_eq!(find(&p, "Garowe").expect("Garowe").1.iso.as_deref(), Some("SO"));
+    // A variant spelling a few hundred km from the region named with it.
+    let p = parse("Traders protested against new taxes imposed by Puntland authorities at the port of Bosasso.");
+    assert_eq!(find(&p, "Bosasso").expect("Bosasso").1.iso.as_deref(), Some("SO"));
+}
+
+#[test]
+fn a_county_and_a_town_in_it_support_each_other() {
+    let p = parse("A man from Palestine was arrested in Anderson County on Friday.");
+    let (_, county) = find(&p, "Anderson County").expect("the county");
+    assert_eq!(county.admin1.as_deref(), Some("Texas"), "{county:?}");
+    let (_, town) = find(&p, "Palestine").expect("the town");
+    assert_eq!(town.admin1.as_deref(), Some("Texas"), "{town:?}");
 }

@@ -18,7 +18,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 measure() { # label, command... ; prints "label wall cpu"
     local label=$1; shift
-    /usr/bin/time -o "$work/time" -f "%e %U %S" "$@" >/dev/null 2>&1
+    if ! /usr/bin/time -o "$work/time" -f "%e %U %S" "$@" >/dev/null 2>"$work/err"; then
+        echo "ingest-vs-extract: $label failed:" >&2; cat "$work/err" >&2; exit 1
+    fi
     read -r wall user sys <"$work/time"
     echo "$label $wall $(echo "$user + $sys" | bc)"
 }

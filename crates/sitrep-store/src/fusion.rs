@@ -1,15 +1,24 @@
-//! Fusing the stored events: cluster them all, rewrite only the fused events
-//! whose members changed.
+//! Fusing the stored events: the full pass ([`Store::fuse`]: cluster them
+//! all, rewrite only the fused events whose members changed) and the
+//! incremental one ([`fuse_written`]: cluster again only the neighbourhood
+//! of what a transaction wrote). Both give the fused events of clustering
+//! every stored event: `sitrep_fuse` merges reports only along candidate
+//! pairs, so the groups of a connected set of candidate pairs depend on that
+//! set alone.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use rusqlite::{Transaction, params};
-use sitrep_fuse::{Features, FusedEvent, Member, Report, cluster, fuse_group, fused_id};
+use sitrep_fuse::{
+    Features, FusedEvent, FusionConfig, Member, Report, ReportIndex, blocks_signature, cluster, fuse_group, fused_id,
+    fusion_block,
+};
 use sitrep_model::{Date, Event, stable_id};
 
 use crate::decode::event_from_json;
+use crate::prepare::PreparedEvent;
 use crate::write::set_meta;
 use crate::{Store, StoreError};
 
@@ -32,11 +41,16 @@ pub struct FusionSummary {
     pub elapsed: Duration,
 }
 
+/// A fusion block, precision class and day ([`sitrep_fuse::fusion_block`]).
+pub(crate) type Block = (i64, u8, i32);
+
 /// One stored event as fusion reads it.
 struct Row {
     id: i64,
     uid: String,
     fingerprint: String,
+    /// Its fused event's row id, when it has one.
+    cluster: Option<i64>,
 }
 
 impl Store {
@@ -52,6 +66,7 @@ impl Store {
         let start = Instant::now();
         let path = self.path.clone();
         let config = self.options.fusion.clone();
+        self.fused_count = None;
         let sql = |e| StoreError::sqlite(&path, e);
         // Move what the ingest just committed from the WAL into the database
         // file first: fusion reads every event, and pages in the main file
@@ -64,12 +79,18 @@ impl Store {
         let _ = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(0));
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
 
-        // 1. Every event's features.
+        // 1. Every event's features, fusion block and fused event.
         let mut rows: Vec<Row> = Vec::new();
         let mut reports: Vec<Report> = Vec::new();
         let mut stale: Vec<(i64, Vec<u8>)> = Vec::new();
+        let mut moved: Vec<(i64, Option<Block>)> = Vec::new();
         {
-            let mut stmt = tx.prepare("SELECT id, uid, document_id, features, fingerprint FROM events").map_err(sql)?;
+            let mut stmt = tx
+                .prepare(
+                    "SELECT e.id, e.uid, e.document_id, e.features, e.fingerprint, e.fblock, e.fclass, e.fday, \
+                     m.cluster FROM events e LEFT JOIN fused_members m ON m.event = e.id",
+                )
+                .map_err(sql)?;
             let mut q = stmt.query([]).map_err(sql)?;
             while let Some(r) = q.next().map_err(sql)? {
                 let id: i64 = r.get(0).map_err(sql)?;
@@ -80,18 +101,24 @@ impl Store {
                     Some(f) => f,
                     None => {
                         // Written by another version of the features: recompute from the event.
-                        let json: String = tx
-                            .prepare_cached("SELECT json FROM events WHERE id = ?1")
-                            .map_err(sql)?
-                            .query_row([id], |r| r.get(0))
-                            .map_err(sql)?;
-                        let event = decode_event(&path, &uid, &json)?;
-                        let f = Features::of(&event, &config);
+                        let f = recomputed_features(&tx, &path, id, &uid, &config)?;
                         stale.push((id, f.encode()));
                         f
                     }
                 };
-                rows.push(Row { id, uid: uid.clone(), fingerprint: r.get(4).map_err(sql)? });
+                // Blocks drawn by older settings (or not yet: a store of an older schema) are drawn again.
+                let stored: (Option<i64>, Option<u8>, Option<i32>) =
+                    (r.get(5).map_err(sql)?, r.get(6).map_err(sql)?, r.get(7).map_err(sql)?);
+                let block = fusion_block(&features, &config);
+                if (stored.0, stored.1, stored.2) != (block.map(|b| b.0), block.map(|b| b.1), block.map(|b| b.2)) {
+                    moved.push((id, block));
+                }
+                rows.push(Row {
+                    id,
+                    uid: uid.clone(),
+                    fingerprint: r.get(4).map_err(sql)?,
+                    cluster: r.get(8).map_err(sql)?,
+                });
                 reports.push(Report { key: uid, document: u64::try_from(document).unwrap_or(0), features });
             }
         }
@@ -101,10 +128,15 @@ impl Store {
                 .execute(params![blob, id])
                 .map_err(sql)?;
         }
+        for (id, block) in &moved {
+            tx.prepare_cached("UPDATE events SET fblock = ?1, fclass = ?2, fday = ?3 WHERE id = ?4")
+                .map_err(sql)?
+                .execute(params![block.map(|b| b.0), block.map(|b| b.1), block.map(|b| b.2), id])
+                .map_err(sql)?;
+        }
 
         // 2. Cluster.
         let groups = cluster(&reports, &config);
-        drop(reports);
 
         // 3. Compare with the stored fused events.
         let mut existing: BTreeMap<String, (i64, String)> = BTreeMap::new();
@@ -120,17 +152,17 @@ impl Store {
         let mut keep: BTreeSet<String> = BTreeSet::new();
         // (group, key, fingerprint, the row id of a stored fused event with these members)
         let mut to_build: Vec<(usize, String, String, Option<i64>)> = Vec::new();
+        let (mut keys, mut prints) = (Vec::with_capacity(groups.len()), Vec::with_capacity(groups.len()));
         for (g, group) in groups.iter().enumerate() {
-            let uids: Vec<&str> = group.iter().map(|&i| rows[i].uid.as_str()).collect();
-            let key = fused_id(&uids);
-            // Members are in uid order (cluster sorts by key): the fingerprint is order-free.
-            let prints: Vec<&[u8]> = group.iter().map(|&i| rows[i].fingerprint.as_bytes()).collect();
-            let fingerprint = stable_id(&prints);
+            let (key, fingerprint) =
+                identify(group.iter().map(|&i| (rows[i].uid.as_str(), rows[i].fingerprint.as_str())));
             match existing.get(&key) {
                 Some((_, fp)) if *fp == fingerprint => summary.unchanged += 1,
-                found => to_build.push((g, key.clone(), fingerprint, found.map(|(id, _)| *id))),
+                found => to_build.push((g, key.clone(), fingerprint.clone(), found.map(|(id, _)| *id))),
             }
-            keep.insert(key);
+            keep.insert(key.clone());
+            keys.push(key);
+            prints.push(fingerprint);
         }
         // Build the new and changed fused events, a chunk at a time: members
         // are read in row order, one statement per chunk.
@@ -145,24 +177,19 @@ impl Store {
                         .filter_map(|&i| stored_rows.get(&rows[i].id))
                         .map(|m| m.decode(&path))
                         .collect::<Result<Vec<Loaded>, StoreError>>()?;
-                    Ok((!members.is_empty()).then(|| Built::new(*stored, key, fingerprint, &members)))
+                    Ok((!members.is_empty()).then(|| (*stored, Built::of_loaded(key, fingerprint, &members))))
                 })
-                .collect::<Vec<Result<Option<Built>, StoreError>>>()
+                .collect::<Vec<BuildResult>>()
         };
-        let mut countries: BTreeSet<(String, String)> = BTreeSet::new();
-        let mut write = |built: Vec<Result<Option<Built>, StoreError>>| -> Result<(), StoreError> {
+        let mut countries: HashSet<(String, String)> = HashSet::new();
+        let mut written: HashMap<String, i64> = HashMap::new();
+        let mut write = |built: Vec<BuildResult>| -> Result<(), StoreError> {
             for b in built {
-                let Some(b) = b? else { continue };
-                write_cluster(&tx, &b).map_err(sql)?;
-                if let Some(loc) = &b.fused.event.location
-                    && let (Some(name), Some(iso)) = (&loc.country, &loc.iso)
-                    && countries.insert((name.clone(), iso.clone()))
-                {
-                    tx.prepare_cached("INSERT OR IGNORE INTO countries (name, iso) VALUES (?1, ?2)")
-                        .and_then(|mut s| s.execute([name, iso]))
-                        .map_err(sql)?;
-                }
-                if b.stored.is_some() {
+                let Some((stored, b)) = b? else { continue };
+                let id = write_cluster(&tx, &b, stored).map_err(sql)?;
+                note_country(&tx, &b, &mut countries).map_err(sql)?;
+                written.insert(b.key, id);
+                if stored.is_some() {
                     summary.updated += 1;
                 } else {
                     summary.created += 1;
@@ -187,6 +214,19 @@ impl Store {
             }
             Ok(())
         })?;
+        // Which fused event each event belongs to (what incremental fusion starts from).
+        for (g, group) in groups.iter().enumerate() {
+            let key = &keys[g];
+            let Some(id) = written.get(key).copied().or_else(|| existing.get(key).map(|(id, _)| *id)) else { continue };
+            for &i in group {
+                if rows[i].cluster != Some(id) {
+                    tx.prepare_cached("INSERT OR REPLACE INTO fused_members (event, cluster) VALUES (?1, ?2)")
+                        .map_err(sql)?
+                        .execute([rows[i].id, id])
+                        .map_err(sql)?;
+                }
+            }
+        }
         for (key, (id, _)) in &existing {
             if !keep.contains(key) {
                 tx.prepare_cached("DELETE FROM clusters WHERE id = ?1").map_err(sql)?.execute([id]).map_err(sql)?;
@@ -194,7 +234,9 @@ impl Store {
             }
         }
         set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
+        set_meta(&tx, "fusion_blocks", &blocks_signature(&config)).map_err(sql)?;
         tx.commit().map_err(sql)?;
+        self.fused_count = Some(summary.fused);
         // Keep the query planner's statistics fresh (sampled: cheap on big stores).
         self.conn
             .execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;")
@@ -203,6 +245,369 @@ impl Store {
         Ok(summary)
     }
 }
+
+/// A new event as [`fuse_written`] is given it.
+pub(crate) struct Written<'a> {
+    /// Its row id.
+    pub(crate) id: i64,
+    /// Its document's row id, key and publication date.
+    pub(crate) document_id: i64,
+    pub(crate) document: &'a str,
+    pub(crate) published: Option<Date>,
+    pub(crate) event: &'a PreparedEvent,
+}
+
+/// Event row ids as index ids (row ids are positive).
+fn row_key(id: i64) -> u64 {
+    u64::try_from(id).unwrap_or(0)
+}
+
+/// Index ids as event row ids.
+fn row_id(key: u64) -> i64 {
+    i64::try_from(key).unwrap_or(0)
+}
+
+/// The key (fused id) and fingerprint of a group, from its members' uids
+/// and fingerprints given in key order.
+fn identify<'a>(members: impl Iterator<Item = (&'a str, &'a str)>) -> (String, String) {
+    let (uids, prints): (Vec<&str>, Vec<&[u8]>) = members.map(|(u, f)| (u, f.as_bytes())).unzip();
+    (fused_id(&uids), stable_id(&prints))
+}
+
+/// Records the fused event's country for `query --country NAME`.
+fn note_country(tx: &Transaction<'_>, b: &Built, seen: &mut HashSet<(String, String)>) -> rusqlite::Result<()> {
+    if let Some(loc) = &b.fused.event.location
+        && let (Some(name), Some(iso)) = (&loc.country, &loc.iso)
+        && seen.insert((name.clone(), iso.clone()))
+    {
+        tx.prepare_cached("INSERT OR IGNORE INTO countries (name, iso) VALUES (?1, ?2)")?.execute([name, iso])?;
+    }
+    Ok(())
+}
+
+/// The events around some events, loaded from the store as far as fusion
+/// needs them: a [`ReportIndex`] of them, their fingerprints, and which
+/// (block, precision class, date range)s have been read.
+struct Neighbourhood<'c> {
+    config: &'c FusionConfig,
+    index: ReportIndex,
+    prints: HashMap<i64, String>,
+    blocks: HashMap<i64, Option<Block>>,
+    /// Per (block, class): the date ranges read, sorted and disjoint.
+    loaded: HashMap<(i64, u8), Vec<(i32, i32)>>,
+}
+
+impl<'c> Neighbourhood<'c> {
+    fn new(config: &'c FusionConfig) -> Neighbourhood<'c> {
+        Neighbourhood {
+            config,
+            index: ReportIndex::new(config),
+            prints: HashMap::new(),
+            blocks: HashMap::new(),
+            loaded: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, id: i64, report: Report, fingerprint: String, block: Option<Block>) {
+        if self.prints.insert(id, fingerprint).is_none() {
+            self.blocks.insert(id, block);
+            self.index.insert(row_key(id), report);
+        }
+    }
+
+    /// Adds a stored event row: id, uid, document id, features, fingerprint, fblock, fclass, fday.
+    fn add_row(
+        &mut self,
+        path: &std::path::Path,
+        tx: &Transaction<'_>,
+        r: &rusqlite::Row<'_>,
+    ) -> Result<(), StoreError> {
+        let sql = |e| StoreError::sqlite(path, e);
+        let id: i64 = r.get(0).map_err(sql)?;
+        if self.prints.contains_key(&id) {
+            return Ok(());
+        }
+        let uid: String = r.get(1).map_err(sql)?;
+        let document: i64 = r.get(2).map_err(sql)?;
+        let blob: Vec<u8> = r.get(3).map_err(sql)?;
+        let features = match Features::decode(&blob) {
+            Some(f) => f,
+            None => recomputed_features(tx, path, id, &uid, self.config)?,
+        };
+        let block = match (r.get::<_, Option<i64>>(5), r.get::<_, Option<u8>>(6), r.get::<_, Option<i32>>(7)) {
+            (Ok(Some(b)), Ok(Some(c)), Ok(Some(d))) => Some((b, c, d)),
+            _ => None,
+        };
+        let report = Report { key: uid, document: row_key(document), features };
+        self.add(id, report, r.get(4).map_err(sql)?, block);
+        Ok(())
+    }
+
+    /// Reads stored events by row id.
+    fn load_ids(&mut self, tx: &Transaction<'_>, path: &std::path::Path, ids: &[i64]) -> Result<(), StoreError> {
+        let sql = |e| StoreError::sqlite(path, e);
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT id, uid, document_id, features, fingerprint, fblock, fclass, fday FROM events WHERE id = ?1",
+            )
+            .map_err(sql)?;
+        for &id in ids {
+            let mut rows = stmt.query([id]).map_err(sql)?;
+            if let Some(r) = rows.next().map_err(sql)? {
+                self.add_row(path, tx, r)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the stored events of one block and precision class dated `lo..=hi`.
+    fn load_range(
+        &mut self,
+        tx: &Transaction<'_>,
+        path: &std::path::Path,
+        (block, class, lo, hi): (i64, u8, i32, i32),
+    ) -> Result<(), StoreError> {
+        let sql = |e| StoreError::sqlite(path, e);
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT id, uid, document_id, features, fingerprint, fblock, fclass, fday FROM events \
+                 WHERE fblock = ?1 AND fclass = ?2 AND fday BETWEEN ?3 AND ?4",
+            )
+            .map_err(sql)?;
+        let mut rows = stmt.query(params![block, class, lo, hi]).map_err(sql)?;
+        while let Some(r) = rows.next().map_err(sql)? {
+            self.add_row(path, tx, r)?;
+        }
+        let list = self.loaded.entry((block, class)).or_default();
+        list.push((lo, hi));
+        list.sort_unstable();
+        let mut merged: Vec<(i32, i32)> = Vec::with_capacity(list.len());
+        for &(a, b) in list.iter() {
+            match merged.last_mut() {
+                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        *list = merged;
+        Ok(())
+    }
+
+    /// The date ranges not read yet where the events of `ids` may have
+    /// partners, merged per block and class.
+    fn missing(&self, ids: &[u64]) -> Vec<(i64, u8, i32, i32)> {
+        let mut want: BTreeMap<(i64, u8), Vec<(i32, i32)>> = BTreeMap::new();
+        for &key in ids {
+            let id = row_id(key);
+            let (Some(Some((block, _, day))), Some(report)) = (self.blocks.get(&id), self.index.get(key)) else {
+                continue;
+            };
+            for class in 0..3u8 {
+                let window = self.config.date_window(report.features.time_precision, class + 1);
+                let reach = i32::try_from(window).unwrap_or(i32::MAX);
+                let (lo, hi) = (day.saturating_sub(reach), day.saturating_add(reach));
+                let covered =
+                    self.loaded.get(&(*block, class)).is_some_and(|list| list.iter().any(|&(a, b)| a <= lo && hi <= b));
+                if !covered {
+                    want.entry((*block, class)).or_default().push((lo, hi));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for ((block, class), mut list) in want {
+            list.sort_unstable();
+            let mut current: Option<(i32, i32)> = None;
+            for (a, b) in list {
+                current = match current {
+                    Some((x, y)) if a <= y.saturating_add(1) => Some((x, y.max(b))),
+                    Some((x, y)) => {
+                        out.push((block, class, x, y));
+                        Some((a, b))
+                    }
+                    None => Some((a, b)),
+                };
+            }
+            if let Some((x, y)) = current {
+                out.push((block, class, x, y));
+            }
+        }
+        out
+    }
+}
+
+/// Fuses what one transaction wrote: events `added`, and fused events
+/// `dirty` that lost members (their events were deleted with their
+/// documents). Only the neighbourhood is read and clustered again: the new
+/// events, what the dirty fused events leave behind, and every stored event
+/// connected to them through candidate pairs (read block by block and date
+/// range by range until no member of the neighbourhood can have a partner
+/// outside it), which takes in two fused events that a new report bridges.
+/// Fused events whose members and content stay the same are not touched.
+/// The result is what a full [`Store::fuse`] would give.
+pub(crate) fn fuse_written(
+    tx: &Transaction<'_>,
+    path: &std::path::Path,
+    config: &FusionConfig,
+    added: &[Written<'_>],
+    dirty: &BTreeSet<i64>,
+) -> Result<FusionSummary, StoreError> {
+    let start = Instant::now();
+    let sql = |e| StoreError::sqlite(path, e);
+    let mut summary = FusionSummary { events: added.len() as u64, ..FusionSummary::default() };
+    let mut hood = Neighbourhood::new(config);
+    let mut seeds: Vec<u64> = Vec::new();
+    let mut fresh: HashMap<i64, &Written<'_>> = HashMap::with_capacity(added.len());
+    for w in added {
+        let report =
+            Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
+        hood.add(w.id, report, w.event.fingerprint.clone(), w.event.block);
+        seeds.push(row_key(w.id));
+        fresh.insert(w.id, w);
+    }
+    // What fused events that lost members leave behind.
+    for &c in dirty {
+        let survivors: Vec<i64> = tx
+            .prepare_cached("SELECT event FROM fused_members WHERE cluster = ?1")
+            .map_err(sql)?
+            .query_map([c], |r| r.get(0))
+            .map_err(sql)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(sql)?;
+        hood.load_ids(tx, path, &survivors)?;
+        seeds.extend(survivors.into_iter().map(row_key));
+    }
+    // The neighbourhood: read until every member's partners are read.
+    let ids = loop {
+        let component = hood.index.component(seeds.iter().copied());
+        let missing = hood.missing(&component);
+        if missing.is_empty() {
+            break component;
+        }
+        for range in missing {
+            hood.load_range(tx, path, range)?;
+        }
+    };
+    let reports = hood.index.reports(&ids);
+    let groups = cluster(&reports, config);
+
+    // The fused events these events belong to now.
+    let mut current: HashMap<i64, i64> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let mut stmt = tx
+            .prepare(&format!("SELECT event, cluster FROM fused_members WHERE event IN ({})", list.join(",")))
+            .map_err(sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql)?;
+        for row in rows {
+            let (e, c): (i64, i64) = row.map_err(sql)?;
+            current.insert(e, c);
+        }
+    }
+    let old_ids: BTreeSet<i64> = dirty.iter().copied().chain(current.values().copied()).collect();
+    let mut old: HashMap<String, (i64, String)> = HashMap::new();
+    let old_list: Vec<i64> = old_ids.iter().copied().collect();
+    for chunk in old_list.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+        let mut stmt = tx
+            .prepare(&format!("SELECT id, key, fingerprint FROM clusters WHERE id IN ({})", list.join(",")))
+            .map_err(sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(sql)?;
+        for row in rows {
+            let (id, key, fp): (i64, String, String) = row.map_err(sql)?;
+            old.insert(key, (id, fp));
+        }
+    }
+
+    // Compare; build and write what changed.
+    let mut keep: HashSet<i64> = HashSet::new();
+    let mut placed: Vec<(Vec<i64>, i64)> = Vec::new();
+    // (members, key, fingerprint, row id of a stored fused event with these members)
+    let mut to_build: Vec<(Vec<i64>, String, String, Option<i64>)> = Vec::new();
+    for group in &groups {
+        let members: Vec<i64> = group.iter().map(|&i| row_id(ids[i])).collect();
+        let (key, fingerprint) = identify(
+            group
+                .iter()
+                .zip(&members)
+                .map(|(&i, m)| (reports[i].key.as_str(), hood.prints.get(m).map_or("", String::as_str))),
+        );
+        match old.get(&key) {
+            Some((id, fp)) if *fp == fingerprint => {
+                summary.unchanged += 1;
+                keep.insert(*id);
+                placed.push((members, *id));
+            }
+            found => to_build.push((members, key, fingerprint, found.map(|(id, _)| *id))),
+        }
+    }
+    let mut stored_ids: Vec<i64> =
+        to_build.iter().flat_map(|(m, ..)| m.iter().copied()).filter(|m| !fresh.contains_key(m)).collect();
+    stored_ids.sort_unstable();
+    stored_ids.dedup();
+    let stored_rows = if stored_ids.is_empty() { BTreeMap::new() } else { load_members(tx, path, &stored_ids)? };
+    let mut loaded: HashMap<i64, Loaded> = HashMap::with_capacity(stored_rows.len());
+    for (id, m) in &stored_rows {
+        loaded.insert(*id, m.decode(path)?);
+    }
+    let mut countries: HashSet<(String, String)> = HashSet::new();
+    for (members, key, fingerprint, stored) in to_build {
+        let built;
+        let b = match members.as_slice() {
+            [one] if fresh.contains_key(one) => &fresh[one].event.single,
+            _ => {
+                let refs: Vec<Member<'_>> = members
+                    .iter()
+                    .filter_map(|m| match (fresh.get(m), loaded.get(m)) {
+                        (Some(w), _) => Some(Member {
+                            key: &w.event.uid,
+                            document: w.document,
+                            published: w.published,
+                            event: &w.event.event,
+                        }),
+                        (None, Some(l)) => {
+                            Some(Member { key: &l.uid, document: &l.document, published: l.published, event: &l.event })
+                        }
+                        (None, None) => None,
+                    })
+                    .collect();
+                if refs.is_empty() {
+                    continue;
+                }
+                built = Built::new(&key, &fingerprint, &refs);
+                &built
+            }
+        };
+        let id = write_cluster(tx, b, stored).map_err(sql)?;
+        note_country(tx, b, &mut countries).map_err(sql)?;
+        if stored.is_some() {
+            summary.updated += 1;
+        } else {
+            summary.created += 1;
+        }
+        keep.insert(id);
+        placed.push((members, id));
+    }
+    for (members, id) in &placed {
+        for m in members {
+            if current.get(m) != Some(id) {
+                tx.prepare_cached("INSERT OR REPLACE INTO fused_members (event, cluster) VALUES (?1, ?2)")
+                    .map_err(sql)?
+                    .execute([*m, *id])
+                    .map_err(sql)?;
+            }
+        }
+    }
+    for id in old_ids {
+        if !keep.contains(&id) {
+            let n = tx.prepare_cached("DELETE FROM clusters WHERE id = ?1").map_err(sql)?.execute([id]).map_err(sql)?;
+            summary.removed += n as u64;
+        }
+    }
+    summary.elapsed = start.elapsed();
+    Ok(summary)
+}
+/// A fused event built by a worker (with the row id of the stored one it
+/// replaces), or none when its members could not be read.
+type BuildResult = Result<Option<(Option<i64>, Built)>, StoreError>;
 
 /// A member event with what fusion needs of its document.
 struct Loaded {
@@ -276,8 +681,8 @@ fn load_members(
 }
 
 /// A fused event ready to be written: its row values, JSON and indexed texts.
-struct Built {
-    stored: Option<i64>,
+#[derive(Clone, Debug)]
+pub(crate) struct Built {
     key: String,
     fingerprint: String,
     fused: FusedEvent,
@@ -287,25 +692,23 @@ struct Built {
 }
 
 impl Built {
-    fn new(stored: Option<i64>, key: &str, fingerprint: &str, members: &[Loaded]) -> Built {
-        let refs: Vec<Member<'_>> = members
-            .iter()
-            .map(|m| Member { key: &m.uid, document: &m.document, published: m.published, event: &m.event })
-            .collect();
-        let fused = fuse_group(&refs);
+    pub(crate) fn new(key: &str, fingerprint: &str, members: &[Member<'_>]) -> Built {
+        let fused = fuse_group(members);
         let json = serde_json::to_string(&fused).expect("fused events always serialise");
         // Every name any report gave, so that `--actor` finds the event whichever outlet named whom.
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for m in members {
-            let ev = &m.event;
+            let ev = m.event;
             for a in ev.actor1.iter().chain(&ev.assoc_actor_1).chain(ev.actor2.iter()).chain(&ev.assoc_actor_2) {
                 names.insert(a.name.as_str());
             }
         }
-        let evidence: Vec<&str> = members.iter().map(|m| m.event.evidence.text.as_str()).collect();
+        // In key order, as `fuse_group` lists the sources.
+        let mut sorted: Vec<&Member<'_>> = members.iter().collect();
+        sorted.sort_by(|a, b| a.key.cmp(b.key));
+        let evidence: Vec<&str> = sorted.iter().map(|m| m.event.evidence.text.as_str()).collect();
         let actors: Vec<&str> = names.into_iter().collect();
         Built {
-            stored,
             key: key.to_owned(),
             fingerprint: fingerprint.to_owned(),
             fused,
@@ -314,10 +717,18 @@ impl Built {
             actors: actors.join("\n"),
         }
     }
+
+    fn of_loaded(key: &str, fingerprint: &str, members: &[Loaded]) -> Built {
+        let refs: Vec<Member<'_>> = members
+            .iter()
+            .map(|m| Member { key: &m.uid, document: &m.document, published: m.published, event: &m.event })
+            .collect();
+        Built::new(key, fingerprint, &refs)
+    }
 }
 
 /// Inserts (or, given its row id, updates) a fused event and its full-text entry.
-fn write_cluster(tx: &Transaction<'_>, b: &Built) -> rusqlite::Result<i64> {
+fn write_cluster(tx: &Transaction<'_>, b: &Built, stored: Option<i64>) -> rusqlite::Result<i64> {
     let e = &b.fused.event;
     let loc = e.location.as_ref();
     let values = params![
@@ -340,7 +751,7 @@ fn write_cluster(tx: &Transaction<'_>, b: &Built) -> rusqlite::Result<i64> {
         i64::try_from(b.fused.n_documents).unwrap_or(i64::MAX),
         b.json,
     ];
-    let id = match b.stored {
+    let id = match stored {
         Some(id) => {
             tx.prepare_cached(
                 "UPDATE clusters SET key = ?1, fingerprint = ?2, event_type = ?3, sub_event_type = ?4, event_date = ?5, \
@@ -365,4 +776,22 @@ fn write_cluster(tx: &Transaction<'_>, b: &Built) -> rusqlite::Result<i64> {
     tx.prepare_cached("INSERT INTO clusters_fts (rowid, evidence, actors) VALUES (?1, ?2, ?3)")?
         .execute(params![id, b.evidence, b.actors])?;
     Ok(id)
+}
+
+/// The fusion features of stored event `id`, recomputed from its JSON (for features
+/// written by another version of them).
+fn recomputed_features(
+    tx: &Transaction<'_>,
+    path: &std::path::Path,
+    id: i64,
+    uid: &str,
+    config: &FusionConfig,
+) -> Result<Features, StoreError> {
+    let sql = |e| StoreError::sqlite(path, e);
+    let json: String = tx
+        .prepare_cached("SELECT json FROM events WHERE id = ?1")
+        .map_err(sql)?
+        .query_row([id], |r| r.get(0))
+        .map_err(sql)?;
+    Ok(Features::of(&decode_event(path, uid, &json)?, config))
 }

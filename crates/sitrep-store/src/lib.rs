@@ -15,12 +15,23 @@
 //!   transaction: a killed process loses at most the batch in flight, and
 //!   the next run skips what was committed. (WAL with `synchronous =
 //!   NORMAL`: durable against the process being killed; a power loss may
-//!   lose the last commits, never the file's consistency.) Fusion state is marked dirty in
-//!   the same transaction, so an interrupted run fuses on the next one.
-//! - **Fusion.** [`Store::fuse`] clusters every stored event with
-//!   `sitrep_fuse` and rewrites only the fused events whose members
-//!   changed. The result depends only on the stored events, never on the
-//!   order they were ingested in.
+//!   lose the last commits, never the file's consistency.)
+//! - **Fusion, incremental.** [`Store::write_batch_fused`] (what `sitrep
+//!   ingest` uses) fuses each batch in its own transaction: the new events
+//!   are compared only with stored events that could fuse with them (same
+//!   family of event and country, dated within the fusion window: the
+//!   `events_fusion` index), the neighbourhood is followed transitively
+//!   (a report that bridges two fused events merges them), clustered
+//!   again, and only fused events that gain, lose or change members are
+//!   rewritten (`fused_members` says which fused event each event is in).
+//!   The store is fused after every committed batch, so a killed ingest
+//!   leaves nothing to catch up. [`Store::fuse`] is the full pass: it
+//!   clusters every stored event with `sitrep_fuse` and rewrites only the
+//!   fused events whose members changed; plain [`Store::write_batch`]es
+//!   and [`Store::recode_batch`]es mark fusion pending for it (in the same
+//!   transaction, so an interrupted run fuses on the next one). Either way
+//!   the result depends only on the stored events, never on the order or
+//!   the batches they were ingested in.
 //! - **Queries.** [`Store::query`] filters fused events by country, admin1,
 //!   type, actor, dates, a point and radius, full text of the evidence
 //!   (FTS5) and number of sources, through indexes on the fused events
@@ -28,8 +39,9 @@
 //!   millisecond, see `benches/query.rs`).
 //! - **Layout.** `documents` (content hash, metadata, raw body, analysed
 //!   text, place and actor mentions as JSON with `places`/`actors` views),
-//!   `events` (one per report: the contract JSON, fusion features), `sources`
-//!   (outlets), `clusters` (fused events, with `clusters_fts`), `meta`.
+//!   `events` (one per report: the contract JSON, fusion features and
+//!   block), `sources` (outlets), `clusters` (fused events, with
+//!   `clusters_fts`), `fused_members` (event → fused event), `meta`.
 //! - **Schema.** Versioned (`PRAGMA user_version`, [`SCHEMA_VERSION`]) and
 //!   migrated forward in one transaction (`migrations/*.sql`); a file of
 //!   another program, a damaged file or a file of a newer sitrep is refused
@@ -102,6 +114,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     options: StoreOptions,
+    /// The number of fused events as of the last fusing write (a count reads a whole index).
+    fused_count: Option<u64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -175,7 +189,7 @@ impl Store {
             let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0)).map_err(sql)?;
         }
         schema::migrate(&mut conn, path, version, SCHEMA_VERSION).map_err(|e| read_only_dir(path, e))?;
-        Ok(Store { conn, path: path.to_path_buf(), options })
+        Ok(Store { conn, path: path.to_path_buf(), options, fused_count: None })
     }
 
     /// Opens an existing store for reading only (query, export). Works while
@@ -207,7 +221,7 @@ impl Store {
                 ),
             });
         }
-        Ok(Store { conn, path: path.to_path_buf(), options: StoreOptions::default() })
+        Ok(Store { conn, path: path.to_path_buf(), options: StoreOptions::default(), fused_count: None })
     }
 
     /// The database file.

@@ -1,9 +1,11 @@
 //! Turning an analysed document into rows, off the writer thread.
 
 use serde::Serialize;
-use sitrep_fuse::{Features, FusionConfig};
+use sitrep_fuse::{Features, FusionConfig, Member, fused_id, fusion_block};
 use sitrep_ingest::{Body, RawDocument};
-use sitrep_model::{Date, Diagnostic, DocumentRecord, Level, stable_id};
+use sitrep_model::{Date, Diagnostic, DocumentRecord, Event, Level, stable_id};
+
+use crate::fusion::Built;
 
 /// A document and its records, ready to be written: everything serialised
 /// and hashed. Build with [`prepare`] (pure: call it on worker threads).
@@ -57,8 +59,17 @@ pub(crate) struct PreparedEvent {
     pub(crate) uid: String,
     pub(crate) event_id: String,
     pub(crate) fingerprint: String,
+    /// [`Features::encode`] of `fusion`.
     pub(crate) features: Vec<u8>,
     pub(crate) json: String,
+    /// The event itself, its fusion features and block ([`sitrep_fuse::fusion_block`]),
+    /// for fusing it as it is written.
+    pub(crate) event: Event,
+    pub(crate) fusion: Features,
+    pub(crate) block: Option<crate::fusion::Block>,
+    /// The fused event this report makes alone (most reports stay alone),
+    /// built here, on a worker thread, rather than by the writer.
+    pub(crate) single: Built,
 }
 
 /// What the container gave besides the body: kept so that `recode` can
@@ -225,12 +236,20 @@ pub fn prepare(
                 seen_uids.insert(uid.clone());
             }
             let json = serde_json::to_string(e).expect("events always serialise");
+            let fingerprint = stable_id(&[json.as_bytes()]);
+            let fusion = Features::of(e, config);
+            let member = Member { key: &uid, document: &meta.id, published: meta.published, event: e };
+            let single = Built::new(&fused_id(&[&uid]), &stable_id(&[fingerprint.as_bytes()]), &[member]);
             PreparedEvent {
-                uid,
+                block: fusion_block(&fusion, config),
                 event_id: e.id.clone(),
-                fingerprint: stable_id(&[json.as_bytes()]),
-                features: Features::of(e, config).encode(),
+                fingerprint,
+                features: fusion.encode(),
                 json,
+                event: e.clone(),
+                fusion,
+                single,
+                uid,
             }
         })
         .collect();

@@ -94,6 +94,7 @@ impl Store {
     /// # Errors
     /// On a database error (the batch is rolled back).
     pub fn recode_batch(&mut self, docs: &[PreparedDocument]) -> Result<Vec<RecodeOutcome>, StoreError> {
+        self.fused_count = None;
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         let engine = engine();

@@ -13,8 +13,11 @@ pub const APPLICATION_ID: i64 = 0x5349_5452;
 
 /// The migrations, in order: migration `i` brings the schema from version
 /// `i` to `i + 1` (`PRAGMA user_version`).
-const MIGRATIONS: &[&str] =
-    &[include_str!("../migrations/0001_documents.sql"), include_str!("../migrations/0002_fusion.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_documents.sql"),
+    include_str!("../migrations/0002_fusion.sql"),
+    include_str!("../migrations/0003_incremental_fusion.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -1,7 +1,11 @@
 //! Writing documents: one transaction per batch, idempotent by key and hash.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use std::collections::{BTreeSet, HashMap};
 
+use rusqlite::{OptionalExtension, Transaction, params};
+use sitrep_fuse::blocks_signature;
+
+use crate::fusion::{FusionSummary, Written, fuse_written};
 use crate::prepare::PreparedDocument;
 use crate::{Store, StoreError};
 
@@ -62,6 +66,8 @@ impl Store {
     /// [`StoreError::Busy`] when another writer holds the lock, or another
     /// database error. The transaction is rolled back in every case.
     pub fn write_batch(&mut self, docs: &[PreparedDocument]) -> Result<Vec<Disposition>, StoreError> {
+        // The events written here are fused by the next full pass.
+        self.fused_count = None;
         let path = self.path.clone();
         let engine = engine();
         let now = jiff::Timestamp::now().to_string();
@@ -70,9 +76,11 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| StoreError::sqlite(&path, e))?;
         let mut out = Vec::with_capacity(docs.len());
+        let mut sources = HashMap::new();
         let mut dirty = false;
         for doc in docs {
-            let d = write_one(&tx, doc, &engine, &now).map_err(|e| StoreError::sqlite(&path, e))?;
+            let d = write_one(&tx, doc, &engine, &now, &mut sources, &mut BTreeSet::new(), &mut Vec::new())
+                .map_err(|e| StoreError::sqlite(&path, e))?;
             dirty |= matches!(d, Disposition::New | Disposition::Replaced);
             out.push(d);
         }
@@ -81,6 +89,79 @@ impl Store {
         }
         tx.commit().map_err(|e| StoreError::sqlite(&path, e))?;
         Ok(out)
+    }
+}
+
+impl Store {
+    /// [`Store::write_batch`], fusing as it writes: in the same
+    /// transaction, the new events (and what replaced documents leave
+    /// behind) are fused with the stored events around them, so that the
+    /// store is fused after every batch and no final pass is needed. Only the
+    /// neighbourhood is read (stored events of the same family of event and
+    /// country, dated within the fusion window, and so on transitively), and
+    /// only fused events that gain or lose members (or whose members changed)
+    /// are rewritten: the cost follows the batch, not the store. The fused
+    /// events are those a full [`Store::fuse`] would give. A store with
+    /// fusion pending (a plain write, a recode, an older schema, other fusion
+    /// settings) gets a full pass first.
+    ///
+    /// # Errors
+    /// As [`Store::write_batch`] and [`Store::fuse`]; nothing of the batch
+    /// is written then.
+    pub fn write_batch_fused(
+        &mut self,
+        docs: &[PreparedDocument],
+    ) -> Result<(Vec<Disposition>, FusionSummary), StoreError> {
+        let config = self.options.fusion.clone();
+        let mut summary = FusionSummary::default();
+        if self.fusion_pending()? || self.meta("fusion_blocks")? != Some(blocks_signature(&config)) {
+            summary = self.fuse()?;
+        }
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        let engine = engine();
+        let now = jiff::Timestamp::now().to_string();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let mut out = Vec::with_capacity(docs.len());
+        // Fused events that lose members; (event row id, document row id, position) of the events written.
+        let (mut dirty, mut added) = (BTreeSet::new(), Vec::new());
+        let mut written: Vec<Written<'_>> = Vec::new();
+        let mut sources = HashMap::new();
+        for doc in docs {
+            added.clear();
+            out.push(write_one(&tx, doc, &engine, &now, &mut sources, &mut dirty, &mut added).map_err(sql)?);
+            let published = doc.published.as_deref().and_then(|p| p.parse().ok());
+            written.extend(added.iter().map(|&(id, document_id, ord)| Written {
+                id,
+                document_id,
+                document: &doc.key,
+                published,
+                event: &doc.events[ord],
+            }));
+        }
+        let mut fused = self.fused_count;
+        if !written.is_empty() || !dirty.is_empty() {
+            // Fused events: counted once, then followed (a count reads a whole index).
+            let before = match fused {
+                Some(n) => n,
+                None => tx
+                    .query_row("SELECT count(*) FROM clusters", [], |r| r.get::<_, i64>(0))
+                    .map(|n| u64::try_from(n).unwrap_or(0))
+                    .map_err(sql)?,
+            };
+            let f = fuse_written(&tx, &path, &config, &written, &dirty)?;
+            fused = Some((before + f.created).saturating_sub(f.removed));
+            summary.events += f.events;
+            summary.fused = fused.unwrap_or(0);
+            summary.created += f.created;
+            summary.updated += f.updated;
+            summary.removed += f.removed;
+            summary.unchanged += f.unchanged;
+            summary.elapsed += f.elapsed;
+        }
+        tx.commit().map_err(sql)?;
+        self.fused_count = fused;
+        Ok((out, summary))
     }
 }
 
@@ -156,11 +237,30 @@ fn known_batch(conn: &rusqlite::Connection, docs: &[(&str, &str)]) -> rusqlite::
         .collect())
 }
 
-fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &str) -> rusqlite::Result<Disposition> {
+/// Writes one document; adds the fused events that its deletions leave
+/// short (a changed document's old events) to `dirty`, and pushes (row id,
+/// document row id, position) of the events it writes to `added`. `sources`:
+/// the outlets' row ids met in this transaction.
+fn write_one(
+    tx: &Transaction<'_>,
+    doc: &PreparedDocument,
+    engine: &str,
+    now: &str,
+    sources: &mut HashMap<String, i64>,
+    dirty: &mut BTreeSet<i64>,
+    added: &mut Vec<(i64, i64, usize)>,
+) -> rusqlite::Result<Disposition> {
     let disposition = match known(tx, &doc.key, &doc.hash)? {
         Known::Unchanged => return Ok(Disposition::Unchanged),
         Known::Duplicate(other) => return Ok(Disposition::Duplicate(other)),
         Known::Changed => {
+            let mut stmt = tx.prepare_cached(
+                "SELECT m.cluster FROM fused_members m JOIN events e ON e.id = m.event \
+                 JOIN documents d ON d.id = e.document_id WHERE d.key = ?1",
+            )?;
+            for id in stmt.query_map([&doc.key], |r| r.get::<_, i64>(0))? {
+                dirty.insert(id?);
+            }
             // Cascades to its events.
             tx.prepare_cached("DELETE FROM documents WHERE key = ?1")?.execute([&doc.key])?;
             Disposition::Replaced
@@ -168,7 +268,14 @@ fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &s
         Known::New => Disposition::New,
     };
     let source_id = match &doc.outlet {
-        Some(outlet) => Some(source_id(tx, outlet)?),
+        Some(outlet) => Some(match sources.get(outlet) {
+            Some(&id) => id,
+            None => {
+                let id = source_id(tx, outlet)?;
+                sources.insert(outlet.clone(), id);
+                id
+            }
+        }),
         None => None,
     };
     tx.prepare_cached(
@@ -199,15 +306,22 @@ fn write_one(tx: &Transaction<'_>, doc: &PreparedDocument, engine: &str, now: &s
         doc.actors,
     ])?;
     let document_id = tx.last_insert_rowid();
-    insert_events(tx, document_id, doc)?;
+    for (ord, id) in insert_events(tx, document_id, doc)?.into_iter().enumerate() {
+        added.push((id, document_id, ord));
+    }
     Ok(disposition)
 }
 
-/// Inserts a document's events.
-pub(crate) fn insert_events(tx: &Transaction<'_>, document_id: i64, doc: &PreparedDocument) -> rusqlite::Result<()> {
+/// Inserts a document's events; returns their row ids.
+pub(crate) fn insert_events(
+    tx: &Transaction<'_>,
+    document_id: i64,
+    doc: &PreparedDocument,
+) -> rusqlite::Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(doc.events.len());
     let mut ins = tx.prepare_cached(
-        "INSERT INTO events (document_id, ord, uid, event_id, fingerprint, features, json) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO events (document_id, ord, uid, event_id, fingerprint, features, json, fblock, fclass, fday) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for (ord, e) in doc.events.iter().enumerate() {
         ins.execute(params![
@@ -218,9 +332,13 @@ pub(crate) fn insert_events(tx: &Transaction<'_>, document_id: i64, doc: &Prepar
             e.fingerprint,
             e.features,
             e.json,
+            e.block.map(|b| b.0),
+            e.block.map(|b| b.1),
+            e.block.map(|b| b.2),
         ])?;
+        ids.push(tx.last_insert_rowid());
     }
-    Ok(())
+    Ok(ids)
 }
 
 fn source_id(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<i64> {

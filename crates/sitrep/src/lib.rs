@@ -19,6 +19,7 @@
 
 mod pipeline;
 
+pub mod outlets;
 pub mod output;
 
 pub use pipeline::{Pipeline, PipelineBuilder, PipelineError};

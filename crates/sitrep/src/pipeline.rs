@@ -1,14 +1,18 @@
 //! The per-document pipeline.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use sitrep_events::actors::{ActorHit, ActorKind};
 use sitrep_events::{CodeInput, EventCoder};
 use sitrep_gazetteer::{Gazetteer, GeoHints};
 use sitrep_ingest::{Body, RawDocument};
 use sitrep_model::{Date, Diagnostic, DocumentMeta, DocumentRecord};
 use sitrep_readable::plain::{self, PlainLayout};
 use sitrep_text::TextRange;
+
+use crate::outlets::OutletLexicon;
 
 /// A problem building a [`Pipeline`] (a lexicon or gazetteer that can't be
 /// loaded). Analysing documents never fails.
@@ -39,6 +43,7 @@ pub struct PipelineBuilder {
     gazetteer_path: Option<PathBuf>,
     extra_places: Vec<PathBuf>,
     triggers: Vec<PathBuf>,
+    outlets: Vec<PathBuf>,
 }
 
 impl PipelineBuilder {
@@ -84,6 +89,13 @@ impl PipelineBuilder {
         self
     }
 
+    /// Add a user outlet file (the format of `lexicons/outlets.tsv`): outlets and the countries they cover.
+    #[must_use]
+    pub fn outlets(mut self, tsv: &Path) -> PipelineBuilder {
+        self.outlets.push(tsv.to_path_buf());
+        self
+    }
+
     /// Compiles lexicons and loads the gazetteer.
     ///
     /// # Errors
@@ -115,14 +127,27 @@ impl PipelineBuilder {
         for t in &self.triggers {
             coder = coder.with_trigger_file(t).map_err(|e| load(format!("triggers {}", t.display()))(e.into()))?;
         }
+        let mut outlets = OutletLexicon::builtin().map_err(|e| load("the built-in outlet table".into())(e.into()))?;
+        for t in &self.outlets {
+            outlets = outlets.with_file(t).map_err(|e| load(format!("outlets {}", t.display()))(e.into()))?;
+        }
         Ok(Pipeline {
             default_published: self.default_published,
             include_text: self.include_text,
             gazetteer,
             coder: Arc::new(coder),
+            outlets: Arc::new(outlets),
         })
     }
 }
+
+/// Weight of the outlet's home country in a document's country focus: a hint that
+/// the document's own place names, dateline and demonyms outweigh.
+const OUTLET_PRIOR: f32 = 0.5;
+/// Weight of the home country of one actor the text names ("Boko Haram", "Ethiopian soldiers").
+const ACTOR_PRIOR: f32 = 0.3;
+/// What each further mention of an actor of the same country adds.
+const ACTOR_PRIOR_STEP: f32 = 0.1;
 
 /// The sitrep engine: one immutable value, shared across threads.
 pub struct Pipeline {
@@ -130,6 +155,7 @@ pub struct Pipeline {
     include_text: bool,
     gazetteer: Arc<Gazetteer>,
     coder: Arc<EventCoder>,
+    outlets: Arc<OutletLexicon>,
 }
 
 /// A document's clean text and where its parts lie.
@@ -167,8 +193,20 @@ impl Pipeline {
         // Title and body are segmented together; the coder knows which is which.
         let start = layout.title.map_or(layout.body.start(), TextRange::start);
         let seg = sitrep_segment::segment_region(&text, TextRange::new(start, layout.body.end()));
-        let hints = GeoHints { region: layout.body, dateline: layout.dateline_place, title: layout.title };
-        let geo = self.gazetteer.geoparse(&text, &hints);
+        let actors = self.coder.actor_hints(&text, TextRange::new(start, layout.body.end()));
+        let hints = GeoHints {
+            region: layout.body,
+            dateline: layout.dateline_place,
+            title: layout.title,
+            country_prior: self.country_prior(&meta, &actors),
+            // Names of organisations are not places ("Boko Haram", "Sudan Liberation Movement").
+            not_places: actors.iter().filter(|a| a.kind == ActorKind::Group).map(|a| a.range).collect(),
+        };
+        let mut geo = self.gazetteer.geoparse(&text, &hints);
+        if geo.focus_country.is_none() {
+            // No place name says where: the strongest hint does, when one is strongest.
+            geo.focus_country = strongest(&hints.country_prior);
+        }
         let coded = self.coder.code(&CodeInput {
             text: &text,
             body: layout.body,
@@ -183,6 +221,23 @@ impl Pipeline {
             meta.text = Some(text);
         }
         DocumentRecord { document: meta, events: coded.events, places: geo.places, actors: coded.actors, diagnostics }
+    }
+
+    /// Countries the document is likely about, known from outside its place names: the
+    /// outlet's home country ([`OUTLET_PRIOR`]) and the home countries of the actors it
+    /// names ([`ACTOR_PRIOR`] for one mention, more for several, at most [`OUTLET_PRIOR`]).
+    /// Sorted by country code: the order never depends on the text's.
+    fn country_prior(&self, meta: &DocumentMeta, actors: &[ActorHit]) -> Vec<(String, f32)> {
+        let mut prior: BTreeMap<String, f32> = BTreeMap::new();
+        for c in actors.iter().filter_map(|a| a.country.as_deref()) {
+            let w = prior.entry(c.to_owned()).or_insert(ACTOR_PRIOR - ACTOR_PRIOR_STEP);
+            *w = (*w + ACTOR_PRIOR_STEP).min(OUTLET_PRIOR);
+        }
+        if let Some(c) = self.outlets.country_of(meta.outlet.as_deref(), meta.url.as_deref()) {
+            let w = prior.entry(c.to_owned()).or_insert(0.0);
+            *w = (*w + OUTLET_PRIOR).min(1.0);
+        }
+        prior.into_iter().collect()
     }
 
     /// The record for an input that could not be read at all: no text, one diagnostic.
@@ -246,6 +301,16 @@ impl Pipeline {
             meta.language = guess_english(&text[layout.body]).then(|| "en".to_owned());
         }
         Prepared { meta, text, layout, diagnostics }
+    }
+}
+
+/// The country with the highest weight, when no other has as much.
+fn strongest(prior: &[(String, f32)]) -> Option<String> {
+    let best = prior.iter().map(|(_, w)| *w).fold(0.0_f32, f32::max);
+    let mut top = prior.iter().filter(|(_, w)| *w == best && best > 0.0);
+    match (top.next(), top.next()) {
+        (Some((c, _)), None) => Some(c.clone()),
+        _ => None,
     }
 }
 

@@ -44,11 +44,16 @@ pub(crate) struct Scanner<'a> {
     hay: &'a str,
     base: usize,
     ctx: Option<usize>,
+    /// The document's country is known (even when it is not in the country table).
+    ctx_known: bool,
     year: Option<i16>,
     atoms: Vec<Atom>,
     senses: Vec<Sense>,
     out: Vec<Out>,
     pending: Vec<Pending>,
+    /// Reading for country hints (no document context): an ethnic group living in several countries
+    /// names none.
+    hint: bool,
 }
 
 /// Spelled ordinals before a unit name ("Fifth Division").
@@ -88,12 +93,20 @@ impl<'a> Scanner<'a> {
             hay: &text[region],
             base: region.start(),
             ctx: ctx.country.as_deref().and_then(|c| lex.tables.country_index(c)),
+            ctx_known: ctx.country.is_some(),
             year: ctx.year,
             atoms: Vec::new(),
             senses: Vec::new(),
             out: Vec::new(),
             pending: Vec::new(),
+            hint: false,
         }
+    }
+
+    /// A scanner for [`ActorLexicon::hints`]: no document country, and an ethnic group that lives in
+    /// several countries names none.
+    pub fn for_hints(lex: &'a ActorLexicon, text: &'a str, region: TextRange) -> Scanner<'a> {
+        Scanner { hint: true, ..Scanner::new(lex, text, region, &ActorContext::default()) }
     }
 
     pub fn run(mut self) -> Vec<ActorHit> {
@@ -110,7 +123,13 @@ impl<'a> Scanner<'a> {
                 .or_else(|| self.noun(i))
                 .unwrap_or(i + 1);
         }
+        if self.hint {
+            self.mission_hosts();
+        }
         self.resolve_pending();
+        if !self.hint {
+            self.claimed_attacks();
+        }
         self.out.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         let tables = &self.lex.tables;
         self.out
@@ -233,6 +252,10 @@ impl<'a> Scanner<'a> {
                 let r = &t.forces[f as usize];
                 match r.needs {
                     Needs::Local => self.ctx.is_some_and(|c| r.countries.iter().any(|&rc| self.same(rc, c))),
+                    Needs::Home => match self.ctx {
+                        Some(c) => r.countries.iter().any(|&rc| self.same(rc, c)),
+                        None => !self.ctx_known,
+                    },
                     Needs::Noun => self.after_nationality() || self.heads_phrase(end),
                     _ => true,
                 }
@@ -241,9 +264,30 @@ impl<'a> Scanner<'a> {
                 let r = &t.groups[g as usize];
                 r.valid_in(self.year)
                     && (r.where_.is_empty() || self.ctx.is_some_and(|c| r.where_.iter().any(|&w| self.same(w, c))))
+                    && (r.near.is_empty() || r.near.iter().any(|p| self.names_place(p)))
             }
             _ => true,
         }
+    }
+
+    /// Is the word after `end` (one space on) a lower-case word that can be a verb of its subject:
+    /// not a function word (name-stops.tsv), an auxiliary, a relative or a noun of the group?
+    fn verb_follows(&self, end: usize) -> bool {
+        let Some(rest) = self.hay[end..].strip_prefix(' ') else { return false };
+        let word: &str = rest.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+        const NOT_VERBS: &[&str] =
+            &["were", "are", "was", "is", "have", "has", "had", "who", "that", "which", "living", "say", "said"];
+        word.starts_with(|c: char| c.is_lowercase())
+            && !self.lex.tables.function_words.contains(word)
+            && !NOT_VERBS.contains(&word)
+    }
+
+    /// Does the region name `place` as a word of its own (case as written)?
+    fn names_place(&self, place: &str) -> bool {
+        let hay = self.hay;
+        hay.match_indices(place).any(|(k, _)| {
+            !hay[..k].ends_with(char::is_alphanumeric) && !hay[k + place.len()..].starts_with(char::is_alphanumeric)
+        })
     }
 
     /// Is the last atom found a nationality right before the current match ("Benin military shot")?
@@ -334,7 +378,9 @@ impl<'a> Scanner<'a> {
                 // Without a year, a movement that later became a government (Taliban, Houthis) is read as
                 // the insurgency: its state row only applies from a known year on.
                 let later_state = self.year.is_none() && r.from.is_some() && r.inter == Inter::StateForces;
-                (later_state, general, ended, order)
+                // A row that needs a place the text names beats one that does not.
+                let anywhere = r.near.is_empty();
+                (later_state, general, anywhere, ended, order)
             })
             .map(|(_, g)| g)
     }
@@ -573,6 +619,22 @@ impl<'a> Scanner<'a> {
         let start = self.atoms[i].start;
         let lex = self.lex;
         let t = &lex.tables;
+        // "Nigerian and Cameroonian troops": the force word is shared.
+        if (g == " and " || g == ", ")
+            && i + 2 < self.atoms.len()
+            && self.country_of(i + 1).is_some()
+            && self.spaced_next(i + 1)
+            && self.has_force(i + 2, |n| n != Needs::Ordinal)
+            && let Some((f, _)) = self.resolve_force(i + 2, Some(c))
+        {
+            let row = &t.forces[f];
+            let o = match self.mission_for(c) {
+                Some(m) => self.group_out(start, self.atoms[i].end, m, Some(c)),
+                None => self.state_out(start, self.atoms[i].end, row.branch, Some(c), &row.unit),
+            };
+            self.out.push(o);
+            return Some(i + 1);
+        }
         if g == "-led " || g == "-led" {
             if self.group_of(i + 1).is_some() || self.has_force(i + 1, |n| n != Needs::Ordinal) {
                 let last = self.extend(i + 1);
@@ -665,7 +727,18 @@ impl<'a> Scanner<'a> {
     fn force(&mut self, i: usize) -> Option<usize> {
         let lex = self.lex;
         let t = &lex.tables;
-        if self.has_force(i, |n| matches!(n, Needs::Nothing | Needs::Local | Needs::Noun)) {
+        // "soldiers of the United Nations Mission in Liberia": members of a mission or an armed group.
+        if self.has_force(i, |n| n != Needs::Ordinal)
+            && i + 1 < self.atoms.len()
+            && matches!(self.gap(i, i + 1), " of the " | " of ")
+            && let Some(g) = self.group_of(i + 1)
+            && (is_armed(t.groups[g].inter) || t.groups[g].inter == Inter::External)
+        {
+            let o = self.group_out(self.atoms[i].start, self.atoms[i + 1].end, g, None);
+            self.out.push(o);
+            return Some(i + 2);
+        }
+        if self.has_force(i, |n| matches!(n, Needs::Nothing | Needs::Local | Needs::Home | Needs::Noun)) {
             let (f, country) = self.resolve_force(i, None)?;
             let last = self.extend(i);
             let row = &t.forces[f];
@@ -689,12 +762,39 @@ impl<'a> Scanner<'a> {
     /// An ethnic group, clan or town before a head word: a militia, or a collective of that group.
     fn ethnic(&mut self, i: usize) -> Option<usize> {
         let e = self.ethnic_of(i)?;
-        if !self.spaced_next(i) {
-            return None;
-        }
         let lex = self.lex;
         let t = &lex.tables;
-        let nr = self.noun_of(i + 1).filter(|&nr| t.nouns[nr].joins.ethnic)?;
+        let head = if self.spaced_next(i) { self.noun_of(i + 1).filter(|&nr| t.nouns[nr].joins.ethnic) } else { None };
+        let Some(nr) = head else {
+            // "Murle and Lou Nuer militias", "Tabu and Tuareg tribesmen": the head word is shared.
+            if i + 2 < self.atoms.len()
+                && matches!(self.gap(i, i + 1), " and " | " or ")
+                && self.ethnic_of(i + 1).is_some()
+                && self.spaced_next(i + 1)
+                && self.noun_of(i + 2).is_some_and(|nr| t.nouns[nr].joins.ethnic && is_armed(t.nouns[nr].inter))
+                && self.ethnic_country(e).is_some()
+            {
+                let o = self.militia_out(self.atoms[i].start, self.atoms[i].end, e);
+                self.out.push(o);
+                return Some(i + 1);
+            }
+            // "armed Fulani": the group named as armed men; "Fulanis attacked …": the people in the
+            // plural, doing something.
+            let (start, end) = (self.atoms[i].start, self.atoms[i].end);
+            let before = &self.hay[..start];
+            let from = before.len().checked_sub("armed ".len());
+            let armed = from.is_some_and(|f| {
+                before.get(f..).is_some_and(|w| w.eq_ignore_ascii_case("armed "))
+                    && !before[..f].ends_with(char::is_alphanumeric)
+            });
+            let acting = self.hay[start..end].ends_with('s') && self.verb_follows(end);
+            if !(armed || acting) || self.ethnic_country(e).is_none() {
+                return None;
+            }
+            let o = self.militia_out(if armed { from.unwrap_or(start) } else { start }, end, e);
+            self.out.push(o);
+            return Some(i + 1);
+        };
         let row = &t.ethnic[e];
         let noun = &t.nouns[nr];
         let country = self.ethnic_country(e)?;
@@ -728,6 +828,9 @@ impl<'a> Scanner<'a> {
     /// The country an ethnic group's actors belong to here: the document's, when the group lives there.
     fn ethnic_country(&self, e: usize) -> Option<usize> {
         let row = &self.lex.tables.ethnic[e];
+        if self.hint && self.ctx.is_none() && row.countries.len() > 1 {
+            return None;
+        }
         self.ctx
             .and_then(|x| row.countries.iter().copied().find(|&c| self.same(c, x)))
             .or(row.countries.first().copied())
@@ -758,14 +861,28 @@ impl<'a> Scanner<'a> {
         if row.joins.only {
             return None;
         }
-        // Armed men of a named ethnic group or clan: "gunmen from Dhulbahante", "militiamen hailing from the Murle".
+        if let Some(next) = self.unlisted_militia(i) {
+            return Some(next);
+        }
+        let of_gap = i + 1 < self.atoms.len() && is_of_gap(self.gap(i, i + 1));
+        // Armed men of a named ethnic group or clan: "gunmen from Dhulbahante", "militiamen hailing from the
+        // Murle", "armed militia from Galjeel".
         if is_armed(row.inter)
-            && row.joins.ethnic
-            && i + 1 < self.atoms.len()
-            && matches!(self.gap(i, i + 1), " from " | " hailing from " | " belonging to " | " from the " | " of the ")
+            && of_gap
             && let Some(e) = self.ethnic_of(i + 1)
         {
             let o = self.militia_out(self.atoms[i].start, self.atoms[i + 1].end, e);
+            self.out.push(o);
+            return Some(i + 2);
+        }
+        // Armed men of a named armed group: "gunmen from the Red Sea Afar Democratic Organisation",
+        // "fighters loyal to the SPLA-IO".
+        if is_armed(row.inter)
+            && of_gap
+            && let Some(g) = self.group_of(i + 1)
+            && is_armed(self.lex.tables.groups[g].inter)
+        {
+            let o = self.group_out(self.atoms[i].start, self.atoms[i + 1].end, g, None);
             self.out.push(o);
             return Some(i + 2);
         }
@@ -791,6 +908,170 @@ impl<'a> Scanner<'a> {
             Label::Nothing => return None,
         }
         Some(i + 1)
+    }
+
+    /// For country hints: a peacekeeping mission (or another foreign force of one host country) names
+    /// its host country ("AMISOM" → Somalia), and the national forces of its contributing countries in
+    /// the same text are taken for its contingents, not for cues of their own country ("KDF" beside
+    /// "AMISOM").
+    fn mission_hosts(&mut self) {
+        if !self.out.iter().any(|o| o.kind == ActorKind::Group && o.country.is_none()) {
+            return; // no group without a country: nothing to look up (the common case)
+        }
+        let t = &self.lex.tables;
+        // (name, host, mission row) of the missions with one host country.
+        let missions: Vec<(String, usize, usize)> = (0..t.groups.len())
+            .filter(|&m| t.groups[m].inter == Inter::External && t.groups[m].country.is_none())
+            .filter_map(|m| match t.groups[m].where_[..] {
+                [host] => Some((self.group_name(m).0, host, m)),
+                _ => None,
+            })
+            .collect();
+        let mut contributors: Vec<usize> = Vec::new();
+        for o in &mut self.out {
+            if o.kind != ActorKind::Group || o.country.is_some() {
+                continue;
+            }
+            if let Some((_, host, m)) = missions.iter().find(|(name, _, _)| o.name.starts_with(name.as_str())) {
+                o.country = Some(*host);
+                contributors.extend(t.groups[*m].contingents.iter().copied());
+            }
+        }
+        if !contributors.is_empty() {
+            let same = |a: usize, b: usize| t.countries[a].iso == t.countries[b].iso;
+            self.out.retain(|o| {
+                o.kind != ActorKind::StateForce || !o.country.is_some_and(|c| contributors.iter().any(|&k| same(k, c)))
+            });
+        }
+    }
+
+    /// Unnamed attackers of a report in which one armed group claims the attack are that group:
+    /// "Gunmen shot dead a police officer. Sinai Province claimed responsibility." (ACLED codes a
+    /// claimed attack to the claimant.)
+    fn claimed_attacks(&mut self) {
+        let hay = self.hay;
+        let mut claimants: BTreeSet<usize> = BTreeSet::new();
+        for (k, _) in hay.match_indices("claimed") {
+            if hay[..k].ends_with(char::is_alphanumeric) {
+                continue;
+            }
+            // "<group> (has|later|…) claimed", "claimed by (the) <group>".
+            let before = self.out.iter().enumerate().rfind(|(_, o)| {
+                o.end <= k && {
+                    let gap = hay[o.end..k].trim();
+                    gap.split_whitespace().count() <= 2
+                        && gap.split_whitespace().all(|w| {
+                            ["has", "have", "had", "later", "quickly", "swiftly", "also", "reportedly", "subsequently"]
+                                .contains(&w)
+                        })
+                }
+            });
+            let after = hay[k + "claimed".len()..].strip_prefix(" by ").and_then(|rest| {
+                let from = k + "claimed by ".len() + if rest.starts_with("the ") { 4 } else { 0 };
+                self.out.iter().enumerate().find(|(_, o)| o.start == from)
+            });
+            for (i, o) in before.into_iter().chain(after) {
+                if o.kind == ActorKind::Group && is_armed(o.inter) {
+                    claimants.insert(i);
+                }
+            }
+        }
+        let names: BTreeSet<&str> = claimants.iter().map(|&i| self.out[i].name.as_str()).collect();
+        // One claimant only.
+        let (1, Some(&src)) = (names.len(), claimants.first()) else { return };
+        let (name, inter, country) = (self.out[src].name.clone(), self.out[src].inter, self.out[src].country);
+        for o in &mut self.out {
+            if o.kind == ActorKind::Collective && o.name.starts_with("Unidentified Armed Group") {
+                o.name.clone_from(&name);
+                o.inter = inter;
+                o.country = country;
+                o.kind = ActorKind::Group;
+            }
+        }
+    }
+
+    /// A people, clan or village the lexicon lacks, named before "communal|ethnic|clan|tribal
+    /// militia": "Abuok communal militia" is the "Abuok Communal Militia (South Sudan)"; "between
+    /// Abuok and Thony communal militias" names both.
+    fn unlisted_militia(&mut self, i: usize) -> Option<usize> {
+        let (start, end) = (self.atoms[i].start, self.atoms[i].end);
+        let alias = self.hay[start..end].to_ascii_lowercase();
+        let kind = ["communal", "ethnic", "clan", "tribal", "sub-clan"]
+            .into_iter()
+            .find(|k| alias.strip_prefix(k).is_some_and(|r| r.starts_with(" militia")))?;
+        let kind = match kind {
+            "communal" => "Communal",
+            "ethnic" => "Ethnic",
+            "tribal" => "Tribal",
+            _ => "Clan",
+        };
+        let floor = if i > 0 { self.atoms[i - 1].end } else { 0 };
+        let (first_start, first) = self.name_before(start, floor)?;
+        let mut names = vec![(first_start, start - 1, first)];
+        // "X and Y communal militias"
+        if let Some(b) = self.hay[..first_start].strip_suffix(" and ")
+            && let Some((s2, second)) = self.name_before(b.len() + 1, floor)
+        {
+            names.push((s2, b.len(), second));
+        }
+        let country = self.ctx;
+        let t = &self.lex.tables;
+        for (k, (s, e, name)) in names.into_iter().enumerate() {
+            let full = match country {
+                Some(c) => format!("{name} {kind} Militia ({})", t.countries[c].name),
+                None => format!("{name} {kind} Militia"),
+            };
+            // The militia named last takes the head word with it.
+            let e = if k == 0 { end } else { e };
+            self.out.push(Out {
+                start: s,
+                end: e,
+                name: full,
+                inter: Inter::IdentityMilitias,
+                country: country.map(|c| t.countries[c].iso),
+                kind: ActorKind::Group,
+            });
+        }
+        Some(i + 1)
+    }
+
+    /// The capitalised word that ends right before `pos` (one space between), not inside an atom
+    /// (at or after `floor`) and not a function word: (its start, the word).
+    fn name_before(&self, pos: usize, floor: usize) -> Option<(usize, String)> {
+        let b = self.hay.get(..pos)?.strip_suffix(' ')?;
+        let ws = b
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '-' || c == '\''))
+            .map_or(0, |(k, c)| k + c.len_utf8());
+        let word = &b[ws..];
+        /// Capitalised words that start a sentence rather than name a people.
+        const NOT_NAMES: &[&str] = &[
+            "Armed",
+            "Local",
+            "Rival",
+            "Two",
+            "Three",
+            "Several",
+            "Suspected",
+            "Unknown",
+            "Unidentified",
+            "Other",
+            "Both",
+            "Some",
+            "Many",
+            "Heavily",
+            "Neighbouring",
+            "Neighboring",
+            "Opposing",
+        ];
+        let ok = ws >= floor
+            && word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().count() >= 3
+            && !NOT_NAMES.contains(&word)
+            && !self.lex.tables.name_stops.contains(word)
+            && !self.lex.tables.function_words.contains(&word.to_lowercase());
+        ok.then(|| (ws, word.to_owned()))
     }
 
     /// "The militants" name the one armed group named before them in the region (of the preferred
@@ -929,6 +1210,33 @@ fn idx(i: usize) -> u32 {
 
 fn is_armed(inter: Inter) -> bool {
     matches!(inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias)
+}
+
+/// The words between armed men and the group they belong to: "gunmen from the", "fighters loyal to",
+/// "gunmen reportedly hailing from".
+fn is_of_gap(g: &str) -> bool {
+    // Quotation marks around the group's name do not count: "affiliated with the \"Islamic State\"".
+    let g = g.trim_end_matches(['"', '“', '\'', '‘']);
+    let g = [" reportedly", " allegedly", " believed to be", " suspected to be", " said to be"]
+        .iter()
+        .find_map(|p| g.strip_prefix(p))
+        .unwrap_or(g);
+    matches!(
+        g,
+        " from "
+            | " from the "
+            | " of the "
+            | " hailing from "
+            | " hailing from the "
+            | " belonging to "
+            | " belonging to the "
+            | " loyal to "
+            | " loyal to the "
+            | " affiliated with "
+            | " affiliated with the "
+            | " affiliated to "
+            | " affiliated to the "
+    )
 }
 
 fn is_space_gap(g: &str) -> bool {

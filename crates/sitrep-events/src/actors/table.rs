@@ -91,6 +91,9 @@ pub(crate) enum Needs {
     Ordinal,
     Nationality,
     Local,
+    /// Like `Local`, and also where the document's country is not known: national acronyms that
+    /// mean little else in the news ("SAF" is Sudan's army).
+    Home,
     Noun,
 }
 
@@ -126,6 +129,8 @@ pub(crate) struct GroupRow {
     pub aliases: Vec<Alias>,
     pub contingent_codes: Vec<String>,
     pub contingents: Vec<usize>,
+    /// Place names, one of which the text must name for the row to apply ("Sirte").
+    pub near: Vec<String>,
     pub rank: u32,
     pub origin: Origin,
 }
@@ -219,6 +224,8 @@ const HEADERS: &[(&str, &[&str])] = &[
     ("countries", &["code", "name", "forces", "demonyms", "aliases", "parent"]),
     ("regimes", &["code", "from", "to"]),
     ("forces", &["alias", "branch", "unit", "countries", "needs"]),
+    ("groups", &["name", "inter", "country", "from", "to", "where", "aliases", "contingents", "near"]),
+    // The same table without the optional last column.
     ("groups", &["name", "inter", "country", "from", "to", "where", "aliases", "contingents"]),
     ("ethnic", &["name", "countries", "kind", "aliases"]),
     ("collectives", &["alias", "label", "inter", "joins"]),
@@ -235,8 +242,9 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
+    /// The cell of a column; empty for an optional column the file's header leaves out.
     fn get(&self, field: &str) -> &'a str {
-        let i = self.columns.iter().position(|c| *c == field).expect("known column");
+        let Some(i) = self.columns.iter().position(|c| *c == field) else { return "" };
         self.cells.get(i).copied().unwrap_or("").trim()
     }
 
@@ -439,16 +447,18 @@ impl Tables {
             "ordinal" => Needs::Ordinal,
             "nationality" => Needs::Nationality,
             "local" => Needs::Local,
+            "home" => Needs::Home,
             "noun" => Needs::Noun,
             other => {
-                return Err(
-                    row.error("needs", format!("expected nothing, ordinal, nationality, local or noun, got {other}"))
-                );
+                return Err(row.error(
+                    "needs",
+                    format!("expected nothing, ordinal, nationality, local, home or noun, got {other}"),
+                ));
             }
         };
         let country_codes = row.codes("countries")?;
-        if needs == Needs::Local && country_codes.is_empty() {
-            return Err(row.error("needs", "`local` needs the countries where the alias is used"));
+        if matches!(needs, Needs::Local | Needs::Home) && country_codes.is_empty() {
+            return Err(row.error("needs", "`local` and `home` need the countries where the alias is used"));
         }
         self.forces.push(ForceRow {
             alias: row.alias("alias")?,
@@ -493,6 +503,7 @@ impl Tables {
             aliases,
             contingent_codes: row.codes("contingents")?,
             contingents: Vec::new(),
+            near: row.get("near").split('|').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect(),
             rank,
             origin: row.origin(),
         });

@@ -286,7 +286,7 @@ fn aliases_match_with_case_rules_and_spelling_variants() {
                 "Lords Resistance Army => LRA: Lord's Resistance Army [2 UG]",
             ],
         ),
-        ("Ex-Séléka fighters looted the market.", "CF", &["Ex-Séléka fighters => Ex-Séléka Militia [3 CF]"]),
+        ("Ex-Séléka fighters looted the market.", "CF", &["Ex-Séléka fighters => Séléka Militia [3 CF]"]),
         (
             "Let the islamic state wait; the Islamic State did not.",
             "SY",
@@ -644,4 +644,259 @@ fn spelling_variants() {
         assert!(v.iter().any(|x| x == want), "{want} missing from {v:?}");
     }
     assert_eq!(compile::variants("ISIS"), ["ISIS"]);
+}
+
+#[test]
+fn hints_name_countries_without_context() {
+    let render_hints = |text: &str| -> Vec<String> {
+        LEX.hints(text, TextRange::full(text))
+            .into_iter()
+            .map(|h| format!("{} => {}", &text[h.range], h.country.as_deref().unwrap_or("-")))
+            .collect::<Vec<_>>()
+    };
+    let cases: &[(&str, &[&str])] = &[
+        // A state force named by nationality counts; bare force words and people do not.
+        (
+            "Ethiopian soldiers fired on the crowd, a police spokesman said; troops later withdrew.",
+            &["Ethiopian soldiers => ET"],
+        ),
+        // Named groups carry their home country; unqualified collectives do not.
+        ("Al Shabaab fighters attacked the town and residents fled.", &["Al Shabaab fighters => SO"]),
+        // An ethnic group of one country names it; one living in many countries does not.
+        ("Murle youths raided cattle camps.", &["Murle youths => SS"]),
+        ("Fulani herdsmen clashed with farmers.", &[]),
+        ("Oromo protesters marched on the town.", &["Oromo => ET"]),
+        // A peacekeeping mission names its host country; its contributors' troops are its contingents.
+        ("AMISOM and KDF troops repelled the attack.", &["AMISOM => SO"]),
+        ("KDF troops repelled the attack.", &["KDF troops => KE"]),
+        ("MONUSCO peacekeepers patrolled the road.", &["MONUSCO peacekeepers => CD"]),
+        // National acronyms that mean little else.
+        ("SAF bombed the villages.", &["SAF => SD"]),
+        // Collectives named by nationality are often abroad.
+        ("Somali refugees protested at the camp.", &[]),
+        ("Protesters gathered outside parliament.", &[]),
+    ];
+    for (text, expect) in cases {
+        assert_eq!(render_hints(text), *expect, "\ntext: {text}");
+    }
+    // Ranges slice the text, also inside a region.
+    let text = "Intro. Kenyan police arrested two men.";
+    let region = TextRange::new(7, text.len());
+    let hits = LEX.hints(text, region);
+    assert_eq!(hits.len(), 1);
+    assert_eq!(&text[hits[0].range], "Kenyan police");
+    assert_eq!(hits[0].kind, ActorKind::StateForce);
+}
+
+#[test]
+fn armed_men_of_a_named_group_or_people() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "Gunmen from the Lord's Resistance Army abducted 12 villagers.",
+            "CF",
+            &[
+                "Gunmen from the Lord's Resistance Army => LRA: Lord's Resistance Army [2 UG]",
+                "villagers => Civilians (Central African Republic) [7 CF]",
+            ],
+        ),
+        (
+            "Fighters loyal to the SPLA-IO overran the town.",
+            "SS",
+            &[
+                "Fighters loyal to the SPLA-IO => SPLA/M-In Opposition: Sudanese People's Liberation Army/Movement-In Opposition [2 SS]",
+            ],
+        ),
+        (
+            "Armed Fulani killed two farmers.",
+            "NG",
+            &["Armed Fulani => Fulani Ethnic Militia (Nigeria) [4 NG]", "farmers => Civilians (Nigeria) [7 NG]"],
+        ),
+        // Without "armed" (or a head word) the people are not an actor …
+        ("The Fulani say they were pushed south.", "NG", &[]),
+        ("Two Fulanis were killed in the raid.", "NG", &[]),
+        // … unless the plural is the subject of what they did.
+        (
+            "Suspected Fulanis attacked farmers.",
+            "NG",
+            &["Fulanis => Fulani Ethnic Militia (Nigeria) [4 NG]", "farmers => Civilians (Nigeria) [7 NG]"],
+        ),
+        (
+            "Fulani cattle herders killed a priest.",
+            "GH",
+            &["Fulani cattle herders => Fulani Ethnic Militia (Ghana) [4 GH]"],
+        ),
+        ("Government militia attacked the camp.", "SD", &["Government militia => Militia (Pro-Government) [3 SD]"]),
+        (
+            "Gunmen reportedly hailing from the Murle raided the camp.",
+            "SS",
+            &["Gunmen reportedly hailing from the Murle => Murle Ethnic Militia (South Sudan) [4 SS]"],
+        ),
+        (
+            "Two soldiers of the United Nations Mission in Liberia beat a boy.",
+            "LR",
+            &["soldiers of the United Nations Mission in Liberia => UNMIL: United Nations Mission in Liberia [8 -]"],
+        ),
+        (
+            "Gunmen affiliated with the \"Islamic State\" attacked a compound.",
+            "EG",
+            &["Gunmen affiliated with the \"Islamic State => State of Sinai [3 EG]"],
+        ),
+        (
+            "Unidentified forces fired rockets at the camp.",
+            "LY",
+            &["Unidentified forces => Unidentified Armed Group (Libya) [3 LY]"],
+        ),
+        (
+            "Armed militia from Galjeel opened fire on a truck.",
+            "SO",
+            &["Armed militia from Galjeel => Gaaljecel Clan Militia (Somalia) [4 SO]"],
+        ),
+        // "from" a place is not "from" a group.
+        ("Gunmen from Maiduguri fled.", "NG", &["Gunmen => Unidentified Armed Group (Nigeria) [3 NG]"]),
+    ];
+    for (text, country, expect) in cases {
+        check(text, country, 2016, expect);
+    }
+}
+
+#[test]
+fn national_acronyms_name_their_country_when_the_document_country_is_unknown() {
+    check("SAF bombed the villages.", "", 2016, &["SAF => Military Forces of Sudan (1989-) [1 SD]"]);
+    check("SAF bombed the villages.", "SD", 2016, &["SAF => Military Forces of Sudan (1989-) [1 SD]"]);
+    // A known other country (even one without a row in the country table) rules them out.
+    check("SAF bombed the villages.", "SG", 2016, &[]);
+    check("SAF bombed the villages.", "KE", 2016, &[]);
+    // `local` acronyms still need the country.
+    check("ISF units advanced.", "", 2016, &[]);
+}
+
+#[test]
+fn rows_that_need_a_place_named_in_the_text() {
+    // The Islamic State in Sirte was its Tripoli province; elsewhere in Libya, Cyrenaica's.
+    check(
+        "Islamic State fighters attacked a checkpoint west of Sirte.",
+        "LY",
+        2016,
+        &["Islamic State fighters => Islamic State (Tripoli) [2 LY]"],
+    );
+    check(
+        "Islamic State fighters attacked a checkpoint in Benghazi.",
+        "LY",
+        2016,
+        &["Islamic State fighters => Islamic State (Cyrenaica Province) [2 LY]"],
+    );
+    // A place inside a longer word does not count.
+    check(
+        "Islamic State fighters attacked Sirtex Street in Benghazi.",
+        "LY",
+        2016,
+        &["Islamic State fighters => Islamic State (Cyrenaica Province) [2 LY]"],
+    );
+}
+
+#[test]
+fn a_shared_head_word_makes_both_peoples_militias() {
+    check(
+        "Clashes between Murle and Lou Nuer militias left ten dead.",
+        "SS",
+        2016,
+        &[
+            "Murle => Murle Ethnic Militia (South Sudan) [4 SS]",
+            "Lou Nuer militias => Lou Nuer Ethnic Militia (South Sudan) [4 SS]",
+        ],
+    );
+    check(
+        "Fighting between Tabu and Tuareg tribesmen resumed.",
+        "LY",
+        2016,
+        &["Tabu => Tabu Ethnic Militia (Libya) [4 LY]", "Tuareg tribesmen => Tuareg Ethnic Militia (Libya) [4 LY]"],
+    );
+}
+
+#[test]
+fn unnamed_attackers_of_a_claimed_attack_are_the_claimant() {
+    check(
+        "Gunmen shot dead two policemen in Arish. Sinai Province claimed responsibility.",
+        "EG",
+        2016,
+        &[
+            "Gunmen => State of Sinai [3 EG]",
+            "policemen => Police Forces of Egypt (2014-) [1 EG]",
+            "Sinai Province => State of Sinai [3 EG]",
+        ],
+    );
+    check(
+        "A suicide bomber struck a market in Baidoa; the attack was claimed by al Shabaab.",
+        "SO",
+        2016,
+        &["suicide bomber => Al Shabaab [2 SO]", "al Shabaab => Al Shabaab [2 SO]"],
+    );
+    // No claim, or a denial: the attackers stay unidentified.
+    check(
+        "Gunmen shot dead two policemen in Arish. Sinai Province denied involvement.",
+        "EG",
+        2016,
+        &[
+            "Gunmen => Unidentified Armed Group (Egypt) [3 EG]",
+            "policemen => Police Forces of Egypt (2014-) [1 EG]",
+            "Sinai Province => State of Sinai [3 EG]",
+        ],
+    );
+}
+
+#[test]
+fn peoples_the_lexicon_lacks_before_a_militia_word() {
+    check(
+        "Clashes between Abuok and Thony communal militias near Thiet left 40 dead.",
+        "SS",
+        2016,
+        &[
+            "Abuok => Abuok Communal Militia (South Sudan) [4 SS]",
+            "Thony communal militias => Thony Communal Militia (South Sudan) [4 SS]",
+        ],
+    );
+    check(
+        "Armed communal militia raided the camp.",
+        "SS",
+        2016,
+        &["communal militia => Unidentified Communal Militia (South Sudan) [4 SS]"],
+    );
+    // A listed people keeps its own row.
+    check(
+        "Murle ethnic militia raided the camp.",
+        "SS",
+        2016,
+        &["Murle ethnic militia => Murle Ethnic Militia (South Sudan) [4 SS]"],
+    );
+}
+
+#[test]
+fn a_shared_force_word_after_two_nationalities() {
+    check(
+        "Nigerian and Cameroonian troops engaged Boko Haram fighters.",
+        "NG",
+        2016,
+        &[
+            "Nigerian => Military Forces of Nigeria (2015-) [1 NG]",
+            "Cameroonian troops => Military Forces of Cameroon (1982-) [8 CM]",
+            "Boko Haram fighters => Boko Haram - Wilayat Gharb Ifriqiyyah [2 NG]",
+        ],
+    );
+}
+
+#[test]
+fn group_files_with_and_without_the_near_column() {
+    // The old eight-column header still loads.
+    let old = "name\tinter\tcountry\tfrom\tto\twhere\taliases\tcontingents\nRiver Boys\t3\tNG\t\t\t\tRiver Boys\t\n";
+    let lex = ActorLexicon::builtin().unwrap().with_text("mine.tsv", old).unwrap();
+    assert_eq!(render(&lex, "The River Boys attacked.", &ctx("NG", 2016)), ["River Boys => River Boys [3 NG]"]);
+    // With `near`, the row applies only where the text names one of the places.
+    let near = "name\tinter\tcountry\tfrom\tto\twhere\taliases\tcontingents\tnear\n\
+                Delta River Boys\t3\tNG\t\t\t\tRiver Boys\t\tWarri|Yenagoa\n";
+    let lex = ActorLexicon::builtin().unwrap().with_text("mine.tsv", near).unwrap();
+    assert_eq!(
+        render(&lex, "The River Boys attacked Warri.", &ctx("NG", 2016)),
+        ["River Boys => Delta River Boys [3 NG]"]
+    );
+    assert_eq!(render(&lex, "The River Boys attacked Kano.", &ctx("NG", 2016)), Vec::<String>::new());
 }

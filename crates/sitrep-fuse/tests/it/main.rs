@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use proptest::prelude::*;
 use serde::Deserialize;
-use sitrep_fuse::{FusedEvent, FusionConfig, Member, fuse};
+use sitrep_fuse::{Features, FusedEvent, FusionConfig, Member, Report, ReportIndex, cluster, fuse};
 use sitrep_model::{ActorRef, Certainty, Date, Event, Inter, Location, Source, Span, SubEventType, TextRange};
 
 #[derive(Deserialize)]
@@ -304,5 +304,82 @@ proptest! {
         let again = fuse(&shuffled, &config);
         prop_assert_eq!(groups(&reference), groups(&again));
         prop_assert_eq!(reference, again);
+    }
+}
+
+/// The groups of report keys given as index groups into `reports`.
+fn key_groups(reports: &[Report], groups: &[Vec<usize>]) -> BTreeSet<BTreeSet<String>> {
+    groups.iter().map(|g| g.iter().map(|&i| reports[i].key.clone()).collect()).collect()
+}
+
+/// Clusters the component of `seeds` in `index` and records its groups in `current`, replacing
+/// the groups of every report in the component.
+fn refuse(index: &ReportIndex, seeds: Vec<u64>, current: &mut BTreeMap<String, BTreeSet<String>>) {
+    let ids = index.component(seeds);
+    let reports = index.reports(&ids);
+    let config = index.config().clone();
+    for g in key_groups(&reports, &cluster(&reports, &config)) {
+        for k in &g {
+            current.insert(k.clone(), g.clone());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_fusion_gives_the_groups_of_fusing_everything(seed in any::<u64>()) {
+        let cases = load();
+        let config = FusionConfig::builtin();
+        let mut docs: BTreeMap<&str, u64> = BTreeMap::new();
+        for c in &cases {
+            let next = docs.len() as u64;
+            docs.entry(c.document.as_str()).or_insert(next);
+        }
+        let reports: Vec<Report> = cases
+            .iter()
+            .map(|c| Report {
+                key: c.key.clone(),
+                document: docs[c.document.as_str()],
+                features: Features::of(&c.event, &config),
+            })
+            .collect();
+        let reference = key_groups(&reports, &cluster(&reports, &config));
+        // Add the reports one small batch at a time, in a shuffled order, re-clustering
+        // only the neighbourhood of each batch.
+        let mut order: Vec<usize> = (0..reports.len()).collect();
+        let mut state = seed | 1;
+        for i in (1..order.len()).rev() {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let j = usize::try_from(state >> 33).unwrap() % (i + 1);
+            order.swap(i, j);
+        }
+        let mut index = ReportIndex::new(&config);
+        let mut current: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for batch in order.chunks(1 + usize::try_from(seed % 7).unwrap()) {
+            for &i in batch {
+                index.insert(i as u64, reports[i].clone());
+            }
+            refuse(&index, batch.iter().map(|&i| i as u64).collect(), &mut current);
+        }
+        let incremental: BTreeSet<BTreeSet<String>> = current.values().cloned().collect();
+        prop_assert_eq!(&incremental, &reference);
+
+        // Remove a third of the reports: re-clustering what their groups leave behind
+        // gives the groups of clustering the rest.
+        let gone: Vec<usize> = order.iter().copied().filter(|i| i % 3 == usize::try_from(seed % 3).unwrap()).collect();
+        let mut seeds = Vec::new();
+        for &i in &gone {
+            let key = &reports[i].key;
+            let group = current.remove(key).unwrap();
+            index.remove(i as u64);
+            seeds.extend(reports.iter().enumerate().filter(|(_, r)| group.contains(&r.key) && r.key != *key).map(|(j, _)| j as u64));
+        }
+        refuse(&index, seeds, &mut current);
+        let kept: Vec<Report> = (0..reports.len()).filter(|i| !gone.contains(i)).map(|i| reports[i].clone()).collect();
+        let reference = key_groups(&kept, &cluster(&kept, &config));
+        let incremental: BTreeSet<BTreeSet<String>> = current.values().cloned().collect();
+        prop_assert_eq!(incremental, reference);
     }
 }

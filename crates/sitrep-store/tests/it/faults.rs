@@ -104,7 +104,7 @@ fn an_older_schema_is_migrated_keeping_its_documents() {
     }
     let c = rusqlite::Connection::open(&path).unwrap();
     c.execute_batch(&format!(
-        "ATTACH '{}' AS s; INSERT INTO sources SELECT * FROM s.sources; INSERT INTO documents SELECT * FROM s.documents; INSERT INTO events SELECT * FROM s.events; \
+        "ATTACH '{}' AS s; INSERT INTO sources SELECT * FROM s.sources; INSERT INTO documents SELECT * FROM s.documents; INSERT INTO events SELECT id, document_id, ord, uid, event_id, fingerprint, features, json FROM s.events; \
          DETACH s;",
         dir.path().join("scratch.db").display()
     ))
@@ -122,6 +122,10 @@ fn an_older_schema_is_migrated_keeping_its_documents() {
     let c = rusqlite::Connection::open(&path).unwrap();
     let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
     assert_eq!(v, SCHEMA_VERSION);
+    // The full pass filled in what incremental fusion looks up.
+    let unblocked: i64 = c.query_row("SELECT count(*) FROM events WHERE fblock IS NULL", [], |r| r.get(0)).unwrap();
+    let members: i64 = c.query_row("SELECT count(*) FROM fused_members", [], |r| r.get(0)).unwrap();
+    assert_eq!((unblocked, members), (0, 6));
 }
 
 /// Makes `dir` read-only for this process. Permission bits are enough for

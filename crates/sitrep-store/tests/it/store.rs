@@ -266,3 +266,108 @@ fn recode_keeps_unchanged_events_and_reports_changes() {
     let same_records = before.iter().filter(|b| after.contains(b)).count();
     assert_eq!(same_records, 3);
 }
+
+/// Two strike reports a day and 8 km apart (too far apart to fuse alone), and a report between them
+/// in place and time that links both.
+fn bridged() -> Vec<(sitrep_ingest::RawDocument, sitrep_model::DocumentRecord)> {
+    use crate::{Spec, report};
+    let d = Date::constant(2017, 2, 20);
+    let strike = |date: Date, lon: f64, place_words: &'static str, evidence: &'static str| Spec {
+        kind: SubEventType::AirDroneStrike,
+        date,
+        place: ("Mosul", "Nineveh", "Iraq", "IQ", 36.335, lon),
+        place_words,
+        actor1: None,
+        actor2: None,
+        deaths: 3,
+        evidence,
+    };
+    let (x, b, y) = (
+        "Drones struck a depot west of the river, killing three guards.",
+        "A drone strike on a depot and fuel trucks killed three near the river.",
+        "Fuel trucks burned after a strike from the air; three drivers died.",
+    );
+    vec![
+        report("x-1", "River Post", d, &format!("Depot hit\n\nMOSUL -- {x}"), &[strike(d, 43.119, "MOSUL", x)]),
+        report(
+            "y-1",
+            "Valley News",
+            d,
+            &format!("Trucks burn\n\nMOSUL -- {y}"),
+            &[strike(d.tomorrow().unwrap(), 43.251, "MOSUL", y)],
+        ),
+        report("b-1", "Plains Daily", d, &format!("Strike on depot\n\nMOSUL -- {b}"), &[strike(d, 43.185, "MOSUL", b)]),
+    ]
+}
+
+#[test]
+fn fusing_as_batches_are_written_gives_the_fused_events_of_a_full_pass() {
+    let mut docs = corpus();
+    docs.extend(bridged());
+    let dir = tempfile::tempdir().unwrap();
+    // The reference: everything written, then one full pass.
+    let mut full = Store::open(&dir.path().join("full.db")).unwrap();
+    full.write_batch(&prepared(&docs)).unwrap();
+    full.fuse().unwrap();
+    let reference = all_jsonl(&full);
+    let feb =
+        Query { since: Some(Date::constant(2017, 2, 1)), until: Some(Date::constant(2017, 2, 28)), ..Query::default() };
+    let bridge = fused_where(&full, &feb);
+    assert_eq!(bridge.len(), 1, "the middle report links the other two: {bridge:#?}");
+    assert_eq!(bridge[0]["n_documents"], 3);
+
+    // A then B, B then A, A + B at once, and one document at a time: fused as written.
+    let (a, b): (Vec<usize>, Vec<usize>) = (0..docs.len()).partition(|i| i % 2 == 0);
+    let single: Vec<Vec<usize>> = (0..docs.len()).rev().map(|i| vec![i]).collect();
+    let orders: Vec<Vec<Vec<usize>>> =
+        vec![vec![a.clone(), b.clone()], vec![b, a], vec![(0..docs.len()).collect()], single];
+    for (n, batches) in orders.iter().enumerate() {
+        let mut store = Store::open(&dir.path().join(format!("batches-{n}.db"))).unwrap();
+        for batch in batches {
+            let these: Vec<_> = batch.iter().map(|&i| docs[i].clone()).collect();
+            let (written, _) = store.write_batch_fused(&prepared(&these)).unwrap();
+            assert!(written.iter().all(|d| *d == Disposition::New));
+            assert!(!store.fusion_pending().unwrap(), "fused with the batch");
+        }
+        assert_eq!(all_jsonl(&store), reference, "batches {batches:?}");
+        // A full pass finds nothing to change.
+        let f = store.fuse().unwrap();
+        assert_eq!((f.created, f.updated, f.removed), (0, 0, 0), "batches {batches:?}");
+    }
+
+    // The bridge alone, then what it links: two fused events become one.
+    let mut store = Store::open(&dir.path().join("bridge.db")).unwrap();
+    let parts = bridged();
+    let (_, f) = store.write_batch_fused(&prepared(&parts[..2])).unwrap();
+    assert_eq!(f.fused, 2);
+    let (_, f) = store.write_batch_fused(&prepared(&parts[2..])).unwrap();
+    assert_eq!((f.fused, f.created, f.removed), (1, 1, 2), "{f:?}");
+    // The bridge is corrected to another day: what it linked falls apart again, as in a full pass.
+    let mut moved = parts[2].clone();
+    let sitrep_ingest::Body::Text(t) = &mut moved.0.body else { unreachable!("text report") };
+    t.push_str(" (Corrected: the strike was a week earlier.)");
+    moved.1.document.text = Some(t.clone());
+    moved.1.events[0].event_date = Some(Date::constant(2017, 2, 13));
+    let (written, f) = store.write_batch_fused(&prepared(&[moved.clone()])).unwrap();
+    assert_eq!(written, vec![Disposition::Replaced]);
+    assert_eq!((f.fused, f.created, f.removed), (3, 3, 1), "{f:?}");
+    let mut reference = Store::open(&dir.path().join("bridge-full.db")).unwrap();
+    reference.write_batch(&prepared(&[parts[0].clone(), parts[1].clone(), moved])).unwrap();
+    reference.fuse().unwrap();
+    assert_eq!(all_jsonl(&store), all_jsonl(&reference));
+
+    // A corrected report replaces its events, and its fused event is rebuilt, as in a full pass.
+    let (raw, rec) = &mut docs[1];
+    let sitrep_ingest::Body::Text(t) = &mut raw.body else { unreachable!("text report") };
+    t.push_str(" The toll was later revised.");
+    rec.document.text = Some(t.clone());
+    rec.events[0].fatalities = 12;
+    let changed = prepared(&docs[1..2]);
+    let mut store = Store::open(&dir.path().join("batches-0.db")).unwrap();
+    let (written, f) = store.write_batch_fused(&changed).unwrap();
+    assert_eq!(written, vec![Disposition::Replaced]);
+    assert_eq!((f.created, f.updated, f.removed), (0, 1, 0), "{f:?}");
+    full.write_batch(&changed).unwrap();
+    full.fuse().unwrap();
+    assert_eq!(all_jsonl(&store), all_jsonl(&full));
+}

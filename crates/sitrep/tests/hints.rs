@@ -1,0 +1,62 @@
+//! What the facade knows before geoparsing: the outlet's home country and the
+//! actors the text names. Reports written for these tests.
+
+use sitrep::{Pipeline, RawDocument};
+
+fn analyze(pipeline: &Pipeline, text: &str, outlet: Option<&str>) -> sitrep::DocumentRecord {
+    let mut doc = RawDocument::text("t", text.to_owned());
+    doc.title = Some("Test report".to_owned());
+    doc.outlet = outlet.map(str::to_owned);
+    pipeline.analyze(&doc)
+}
+
+#[test]
+fn the_outlet_places_a_report_that_names_no_place() {
+    let pipeline = Pipeline::builder().build().unwrap();
+    let text = "Hundreds of teachers marched on Monday to demand unpaid salaries.";
+    let rec = analyze(&pipeline, text, Some("Radio Okapi"));
+    let actor = rec.events[0].actor1.as_ref().unwrap();
+    assert_eq!(actor.name, "Protesters (Democratic Republic of Congo)");
+    // A wire says nothing about the country.
+    let rec = analyze(&pipeline, text, Some("Reuters"));
+    assert_eq!(rec.events[0].actor1.as_ref().unwrap().name, "Protesters");
+}
+
+#[test]
+fn a_users_outlet_file_is_read_and_its_errors_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("mine.tsv");
+    std::fs::write(&good, "# my outlets\nValley Courier\tvalleycourier.example\tKE\tlocal\t\n").unwrap();
+    let pipeline = Pipeline::builder().outlets(&good).build().unwrap();
+    let rec = analyze(&pipeline, "Traders protested on Tuesday against new market fees.", Some("Valley Courier"));
+    assert_eq!(rec.events[0].actor1.as_ref().unwrap().name, "Protesters (Kenya)");
+
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "Valley Courier\t\tKE\tlocal\t\nHill Times\t\tKenya\tlocal\t\n").unwrap();
+    let Err(err) = Pipeline::builder().outlets(&bad).build() else { panic!("a bad outlet file must fail") };
+    let chain = format!("{err}: {}", std::error::Error::source(&err).unwrap());
+    assert!(chain.contains("bad.tsv: line 2: field country"), "{chain}");
+}
+
+#[test]
+fn names_of_armed_groups_are_not_places() {
+    let pipeline = Pipeline::builder().build().unwrap();
+    let rec = analyze(&pipeline, "Boko Haram fighters raided a village on Sunday, killing four farmers.", None);
+    assert!(rec.places.iter().all(|p| !p.span.text.contains("Haram")), "{:?}", rec.places);
+    assert_eq!(rec.events[0].actor1.as_ref().unwrap().inter.code(), 2);
+}
+
+#[test]
+fn group_names_hide_the_places_inside_them() {
+    let pipeline = Pipeline::builder().build().unwrap();
+    let text = "Members of the Movement for the Emancipation of the Niger Delta attacked an army post on Sunday, killing two soldiers.";
+    // The gazetteer alone sees the country inside the name...
+    let geo = pipeline.gazetteer().geoparse(text, &sitrep_gazetteer::GeoHints::body(text));
+    assert!(geo.places.iter().any(|p| p.span.text.contains("Niger")), "{:?}", geo.places);
+    // ...the pipeline knows it is part of a group's name, whose country still hints at the focus.
+    let rec = analyze(&pipeline, text, None);
+    assert!(rec.places.iter().all(|p| !p.span.text.contains("Niger")), "{:?}", rec.places);
+    assert!(rec.actors.iter().any(|a| a.name.starts_with("MEND")), "{:?}", rec.actors);
+    // With no place left, the group's home country names the state force.
+    assert_eq!(rec.events[0].actor1.as_ref().unwrap().name, "Military Forces of Nigeria");
+}
