@@ -23,7 +23,7 @@ use crate::words::{self, Clause, Kind, WordBuilder};
 #[derive(Debug)]
 pub struct EventCoder {
     lex: Lexicon,
-    actors: Actors,
+    pub(crate) actors: Actors,
 }
 
 /// What the coder reads of one document.

@@ -131,6 +131,14 @@ impl Actors {
             .collect()
     }
 
+    /// The country-telling mentions of `region`, with no document context ([`ActorLexicon::hints`]).
+    pub(crate) fn hints(&self, text: &str, region: TextRange) -> Vec<ActorHit> {
+        if !region.is_valid_for(text) {
+            return Vec::new();
+        }
+        self.lex.hints(text, region)
+    }
+
     /// "<label> (<country>)" in ACLED's spelling ("Protesters (Algeria)").
     pub(crate) fn collective(&self, label: &str, country: Option<&str>) -> String {
         self.lex.collective(label, country)
@@ -156,12 +164,6 @@ impl EventCoder {
     /// ```
     #[must_use]
     pub fn actor_hints(&self, text: &str, region: TextRange) -> Vec<ActorHit> {
-        if !region.is_valid_for(text) {
-            return Vec::new();
-        }
-        match builtin_lexicon() {
-            Ok(lex) => lex.hints(text, region),
-            Err(_) => Vec::new(),
-        }
+        self.actors.hints(text, region)
     }
 }

@@ -188,6 +188,31 @@ pub(crate) struct Mention {
     pub within: bool,
 }
 
+impl Mention {
+    /// A mention of `n` words from word `first` with these candidates; every cue and flag unset.
+    fn new(range: TextRange, first: usize, n: usize, key: String, cands: Vec<Cand>, role: Role) -> Mention {
+        Mention {
+            range,
+            first,
+            n,
+            key,
+            cands,
+            loose: false,
+            role,
+            admin_cue: 0,
+            settlement_cue: false,
+            near: None,
+            comma_next: None,
+            in_title: false,
+            in_dateline: false,
+            locative: false,
+            strong: false,
+            weak: false,
+            within: false,
+        }
+    }
+}
+
 /// Walks `bytes` from `node`.
 #[inline]
 fn step<'f>(fst: &'f Fst<Vec<u8>>, mut node: Node<'f>, mut out: Output, bytes: &[u8]) -> Option<(Node<'f>, Output)> {
@@ -370,23 +395,9 @@ pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) ->
         }
         let range = TextRange::new(w.words[i].start as usize, w.words[i + len - 1].end as usize);
         let mut m = Mention {
-            range,
-            first: i,
-            n: len,
-            key,
-            cands,
-            loose: false,
-            role: Role::Place,
-            admin_cue: 0,
-            settlement_cue: false,
-            near: None,
-            comma_next: None,
             in_title: hints.title.is_some_and(|t| t.contains_range(range)),
             in_dateline: hints.dateline.is_some_and(|d| d.contains_range(range)),
-            locative: false,
-            strong: false,
-            weak: false,
-            within: false,
+            ..Mention::new(range, i, len, key, cands, Role::Place)
         };
         if accept(gaz, &w, ctx, &mut m, key_flags, &mentions, &mut people) {
             i += len;
@@ -474,24 +485,10 @@ fn mark_region_lists(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mention
                         }
                     }
                     if !cands.is_empty() {
+                        let range = TextRange::new(w.words[j].start as usize, w.words[e].end as usize);
                         added.push(Mention {
-                            range: TextRange::new(w.words[j].start as usize, w.words[e].end as usize),
-                            first: j,
-                            n: e + 1 - j,
-                            key: long,
-                            cands,
-                            loose: false,
-                            role: Role::Place,
                             admin_cue: 2,
-                            settlement_cue: false,
-                            near: None,
-                            comma_next: None,
-                            in_title: false,
-                            in_dateline: false,
-                            locative: false,
-                            strong: false,
-                            weak: false,
-                            within: false,
+                            ..Mention::new(range, j, e + 1 - j, long, cands, Role::Place)
                         });
                     }
                 }
@@ -1040,25 +1037,7 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
             Some((k, c)) => (k, c, true),
             None => (key_of(w, s, e + 1 - s), Vec::new(), false),
         };
-        mentions.push(Mention {
-            range,
-            first: s,
-            n: e + 1 - s,
-            key,
-            cands,
-            loose: false,
-            role: Role::SubPlace,
-            admin_cue: 0,
-            settlement_cue: false,
-            near: None,
-            comma_next: None,
-            in_title: false,
-            in_dateline: false,
-            locative: false,
-            strong: false,
-            weak: false,
-            within,
-        });
+        mentions.push(Mention { within, ..Mention::new(range, s, e + 1 - s, key, cands, Role::SubPlace) });
     }
     mentions.sort_by_key(|m| m.range);
 }
@@ -1124,23 +1103,9 @@ fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: 
             None => (key_of(w, s, len), Vec::new(), false),
         };
         mentions.push(Mention {
-            range,
-            first: s,
-            n: end_word + 1 - s,
-            key,
-            cands,
             loose,
-            role: Role::SubPlace,
-            admin_cue: 0,
             settlement_cue: true,
-            near: None,
-            comma_next: None,
-            in_title: false,
-            in_dateline: false,
-            locative: false,
-            strong: false,
-            weak: false,
-            within: false,
+            ..Mention::new(range, s, end_word + 1 - s, key, cands, Role::SubPlace)
         });
     }
 }
@@ -1171,23 +1136,10 @@ fn add_loose_after_locatives(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords,
             let s = k + 1;
             let range = TextRange::new(w.words[s].start as usize, w.words[s + len - 1].end as usize);
             new.push(Mention {
-                range,
-                first: s,
-                n: len,
-                key,
-                cands,
                 loose: true,
-                role: Role::Place,
-                admin_cue: 0,
-                settlement_cue: false,
                 near: near_phrase(w, ctx, s),
-                comma_next: None,
-                in_title: false,
-                in_dateline: false,
                 locative: true,
-                strong: false,
-                weak: false,
-                within: false,
+                ..Mention::new(range, s, len, key, cands, Role::Place)
             });
             k += len;
         }
