@@ -752,8 +752,10 @@ fn singular_victims(doc: &DocView<'_>, clause: &Range<usize>, k: &Hit) -> u32 {
 }
 
 /// The event's place: a place named in the clause after a locative
-/// preposition, else any place of the clause, else of the sentence, else the
-/// nearest before it in the paragraph; `None` when the text names none.
+/// preposition, else any place of the clause (a town before a province or
+/// country, and a province or country narrowed to a town of it named in the
+/// sentence), else of the sentence, else the nearest before it in the
+/// paragraph, else the nearest after it; `None` when the text names none.
 pub(crate) fn location(
     doc: &DocView<'_>,
     clause: &Range<usize>,
@@ -793,9 +795,17 @@ pub(crate) fn location(
             Some(sitrep_gazetteer::Usage::Near { .. } | sitrep_gazetteer::Usage::SubPlace { .. })
         )
     };
+    // ACLED codes the most specific place: a town before the province or
+    // country named in the same clause ("in Egypt's Beni Suef"), then the
+    // place nearest the trigger.
+    let breadth = |i: usize| match doc.geo.places[i].kind {
+        "country" | "continent" => 2u8,
+        "region" => 1,
+        _ => 0,
+    };
     let pick = |cands: Vec<usize>| -> Option<(usize, Location)> {
         let mut cands = cands;
-        cands.sort_by_key(|&i| dist(i));
+        cands.sort_by_key(|&i| (breadth(i), dist(i)));
         cands.into_iter().find_map(|i| doc.geo.location(i).map(|l| (i, l)))
     };
     let mut clause_places = in_range(clause);
@@ -821,12 +831,23 @@ pub(crate) fn location(
             return Some(x);
         }
     }
+    // A province or country is narrowed to a town of it named in the same sentence.
+    let narrow = |x: (usize, Location)| -> Option<(usize, Location)> {
+        if breadth(x.0) == 0 {
+            return Some(x);
+        }
+        let inner: Vec<usize> = in_range(sent)
+            .into_iter()
+            .filter(|&i| breadth(i) == 0 && doc.geo.location(i).is_some_and(|l| crate::coder::within(&l, &x.1)))
+            .collect();
+        pick(inner).or(Some(x))
+    };
     let loc: Vec<usize> = clause_places.iter().copied().filter(|&i| prep(i, doc.cues.loc) || near(i)).collect();
     if let Some(x) = pick(loc) {
-        return Some(x);
+        return narrow(x);
     }
     if let Some(x) = pick(clause_places) {
-        return Some(x);
+        return narrow(x);
     }
     if let Some(x) = pick(in_range(sent)) {
         return Some(x);
@@ -838,7 +859,17 @@ pub(crate) fn location(
             para.contains_range(r) && r.end() <= doc.span(sent.clone()).start() && usable(i)
         })
         .collect();
-    before.into_iter().rev().find_map(|i| doc.geo.location(i).map(|l| (i, l)))
+    if let Some(x) = before.into_iter().rev().find_map(|i| doc.geo.location(i).map(|l| (i, l))) {
+        return Some(x);
+    }
+    // Else the nearest after it in the paragraph ("A body was found on Monday. It is the third
+    // killing in Bujumbura this month").
+    (0..doc.geo.places.len())
+        .filter(|&i| {
+            let r = doc.geo.places[i].span.range();
+            para.contains_range(r) && r.start() >= doc.span(sent.clone()).end() && usable(i)
+        })
+        .find_map(|i| doc.geo.location(i).map(|l| (i, l)))
 }
 
 /// The tags of the lexicon phrase starting at word `w` (single-word lookup).

@@ -824,7 +824,7 @@ fn same_event(m: &Cand, c: &Cand) -> bool {
 
 /// True when `area` is a province or a country (geo precision 3) that holds `place`: the same
 /// country, and the same first-level division when the area names one.
-fn within(place: &Location, area: &Location) -> bool {
+pub(crate) fn within(place: &Location, area: &Location) -> bool {
     area.geo_precision == 3
         && place.geo_precision < 3
         && area.iso.is_some()
