@@ -221,7 +221,14 @@ impl Matcher<'_, '_> {
             // Cheap gate: digits, an ordinal ("13th") or a listed word.
             let candidate = t.is_number() || t.info.is_some() || t.text.as_bytes()[0].is_ascii_digit();
             if candidate && let Some(f) = self.at(i) {
-                out.push(self.finish(f));
+                // "the 6th of October suburb", "the February 17 Revolution": a name (the head
+                // capitalised, or the date after "the").
+                let head = |j: usize| matches!(self.word(j), Some(DateWord::NameHead));
+                let name = (head(f.end) && f.start > 0 && self.is(f.start - 1, "the"))
+                    || (f.end..(f.end + 3).min(self.ws.len())).take_while(|&j| self.ws[j].capitalised()).any(head);
+                if !name {
+                    out.push(self.finish(f));
+                }
                 i = f.end;
                 continue;
             }

@@ -45,6 +45,9 @@ pub(crate) enum DateWord {
     Unit(u16),
     Daypart,
     FutureCue,
+    /// A noun that, right after a date, makes the date part of a name
+    /// ("the October 6 suburb", "the April 6 Youth Movement"): not a date.
+    NameHead,
 }
 
 /// Structural words of the date grammar (written in code: they are grammar, not lists).
@@ -333,12 +336,13 @@ pub(crate) fn load(
             "unit" => DateWord::Unit(num(0, 365)?),
             "daypart" => DateWord::Daypart,
             "future-cue" => DateWord::FutureCue,
+            "name-head" => DateWord::NameHead,
             _ => {
                 return Err(err(
                     dates_file,
                     n,
                     "kind",
-                    format!("{kind:?} is not one of month, weekday, unit, daypart, future-cue"),
+                    format!("{kind:?} is not one of month, weekday, unit, daypart, future-cue, name-head"),
                 ));
             }
         };

@@ -19,6 +19,11 @@ const DEC: &str = "2016-12-20";
 type Case = (&'static str, &'static str, &'static [(&'static str, &'static str, &'static str, u8, DateKind)]);
 
 const CASES: &[Case] = &[
+    // Names that contain a date are not dates; the same date before an ordinary word is.
+    ("Police raided a flat in the October 6 suburb of the capital.", FRI, &[]),
+    ("Students marched from 6th of October City to the ministry.", FRI, &[]),
+    ("Members of the April 6 Youth Movement were detained.", FRI, &[]),
+    ("On 6 October city officials closed the market.", FRI, &[("On 6 October", "2016-10-06", "", 1, Relative)]),
     // Weekdays: the most recent one on or before publication.
     ("Troops entered the city on Thursday.", FRI, &[("on Thursday", "2016-11-03", "", 1, Relative)]),
     ("Shelling resumed Thursday night.", FRI, &[("Thursday night", "2016-11-03", "", 1, Relative)]),
