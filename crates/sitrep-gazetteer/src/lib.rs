@@ -32,10 +32,13 @@
 //! What the caller knows from outside the place names comes in [`GeoHints`]:
 //! countries the document is likely about (`country_prior`: the outlet's home,
 //! the actors' countries), weighed like a co-mentioned country, and names that
-//! are not places (`not_places`: actors found before geoparsing).
+//! are not places (`not_places`: actors found before geoparsing). Cue phrases
+//! of the text itself (`data/gazetteer/country-cues.tsv`: "sheriff's deputies"
+//! in US local news) add to the country prior the same way.
 
 mod artifact;
 mod context;
+mod cues;
 mod extra;
 pub mod normalize;
 mod recognize;

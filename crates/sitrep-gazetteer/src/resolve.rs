@@ -270,7 +270,10 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // like a co-mentioned country's, never a name's own (so leave-one-out focus keeps it).
     // Several priors for one country (outlet and actors) add up to one prior of weight 1 at most.
     let mut prior_votes: BTreeMap<String, f64> = BTreeMap::new();
-    for (code, weight) in &hints.country_prior {
+    // Cue phrases of the text ("sheriff's deputies") count like an outlet's home country.
+    let country_prior: Vec<(String, f32)> =
+        hints.country_prior.iter().cloned().chain(crate::cues::CountryCues::shipped().priors(&words)).collect();
+    for (code, weight) in &country_prior {
         let code = code.trim().to_ascii_uppercase();
         if code.len() == 2 && weight.is_finite() && *weight > 0.0 && gaz.countries.contains_key(&code) {
             let v = prior_votes.entry(code).or_default();
@@ -536,10 +539,13 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         }
                     }
                 }
+                // (The country that holds the focus province fits it too: "Mexico" in a report
+                // datelined "MEXICO CITY" is the country, not a short name of the city.)
                 if let Some((fc, fa)) = &focus_admin1
                     && fc == code
                     && (s(gaz, c.0, e.admin1) == Some(fa.as_str())
-                        || (f == "ADM1" && s(gaz, c.0, e.name) == Some(fa.as_str())))
+                        || (f == "ADM1" && s(gaz, c.0, e.name) == Some(fa.as_str()))
+                        || is_country(f))
                 {
                     sc += ADMIN_FOCUS_BONUS;
                 }
@@ -758,7 +764,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // A small place abroad reached by a variant name or a loose key, far from every other place of
     // the report and outside the countries it is about ("Diya" read as a Tibetan village next to
     // "Bangui"): most likely a place the gazetteer lacks, kept as a mention with no point.
-    let prior_countries: Vec<String> = hints.country_prior.iter().map(|(c, _)| c.trim().to_ascii_uppercase()).collect();
+    let prior_countries: Vec<String> = country_prior.iter().map(|(c, _)| c.trim().to_ascii_uppercase()).collect();
     let far_foreign = |m: &Mention| -> bool {
         let Some(c) = group_picks.get(m.key.as_str()).and_then(|p| p.cand) else { return false };
         // Without a focus country, the other places alone must be far.

@@ -629,3 +629,31 @@ fn a_county_and_a_town_in_it_support_each_other() {
     let (_, town) = find(&p, "Palestine").expect("the town");
     assert_eq!(town.admin1.as_deref(), Some("Texas"), "{town:?}");
 }
+
+#[test]
+fn a_country_named_in_a_report_datelined_at_its_capital_stays_the_country() {
+    let text = "MEXICO CITY — Officials said trade between Mexico and the U.S. grew last year, and Mexico \
+                plans new ports.";
+    let hints = GeoHints { dateline: Some(TextRange::new(0, "MEXICO CITY".len())), ..GeoHints::body(text) };
+    let p = gaz().geoparse(text, &hints);
+    check_spans(text, &p);
+    let (_, city) = find(&p, "MEXICO CITY").expect("the dateline");
+    assert_eq!(city.feature_code.as_deref(), Some("PPLC"));
+    let countries: Vec<_> = p.places.iter().filter(|m| m.span.text == "Mexico").collect();
+    assert_eq!(countries.len(), 2);
+    assert!(countries.iter().all(|m| m.kind == "country" && m.iso.as_deref() == Some("MX")), "{countries:?}");
+}
+
+#[test]
+fn us_local_cue_phrases_steer_a_name_with_no_other_place_to_the_us() {
+    // No other place name: a world capital by population alone.
+    let p = parse("Residents of Athens gathered at the library on Tuesday evening.");
+    assert_eq!(find(&p, "Athens").expect("Athens").1.iso.as_deref(), Some("GR"));
+    // Sheriff's deputies and a felony charge are US local news.
+    let text = "Sheriff's deputies in Athens arrested a man on a felony charge on Tuesday evening.";
+    let p = parse(text);
+    assert_eq!(find(&p, "Athens").expect("Athens").1.iso.as_deref(), Some("US"));
+    // The places a report names still win over the cue.
+    let p = parse("Sheriff's deputies flew from Athens to Thessaloniki and Patras in Greece.");
+    assert_eq!(find(&p, "Athens").expect("Athens").1.iso.as_deref(), Some("GR"));
+}
