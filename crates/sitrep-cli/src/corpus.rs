@@ -41,7 +41,9 @@ pub(crate) struct IngestArgs {
     threads: Option<usize>,
     /// Documents per batch. Each batch is one transaction (a writer that falls behind
     /// commits up to four waiting batches together): a killed ingest loses at most those.
-    #[arg(long, default_value_t = 256)]
+    /// Larger transactions write less: each commit rewrites the index pages it touched
+    /// (1024 against 256: a quarter less WAL and about 12% less writer CPU, reports/bench.md).
+    #[arg(long, default_value_t = 1024)]
     batch_size: usize,
     /// Skip documents larger than this many bytes.
     #[arg(long, default_value_t = 32 * 1024 * 1024)]

@@ -6,6 +6,7 @@
 //! pairs, so the groups of a connected set of candidate pairs depend on that
 //! set alone.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
@@ -183,11 +184,13 @@ impl Store {
         };
         let mut countries: HashSet<(String, String)> = HashSet::new();
         let mut written: HashMap<String, i64> = HashMap::new();
+        let mut fts = FtsRows::default();
         let mut write = |built: Vec<BuildResult>| -> Result<(), StoreError> {
             for b in built {
                 let Some((stored, b)) = b? else { continue };
                 let id = write_cluster(&tx, &b, stored).map_err(sql)?;
                 note_country(&tx, &b, &mut countries).map_err(sql)?;
+                fts.push(id, stored.is_some(), Cow::Owned(b.evidence), Cow::Owned(b.actors));
                 written.insert(b.key, id);
                 if stored.is_some() {
                     summary.updated += 1;
@@ -219,12 +222,7 @@ impl Store {
             let key = &keys[g];
             let Some(id) = written.get(key).copied().or_else(|| existing.get(key).map(|(id, _)| *id)) else { continue };
             for &i in group {
-                if rows[i].cluster != Some(id) {
-                    tx.prepare_cached("INSERT OR REPLACE INTO fused_members (event, cluster) VALUES (?1, ?2)")
-                        .map_err(sql)?
-                        .execute([rows[i].id, id])
-                        .map_err(sql)?;
-                }
+                place_member(&tx, rows[i].id, rows[i].cluster, id).map_err(sql)?;
             }
         }
         for (key, (id, _)) in &existing {
@@ -235,6 +233,7 @@ impl Store {
         }
         set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
         set_meta(&tx, "fusion_blocks", &blocks_signature(&config)).map_err(sql)?;
+        fts.write(&tx).map_err(sql)?;
         tx.commit().map_err(sql)?;
         self.fused_count = Some(summary.fused);
         // Keep the query planner's statistics fresh (sampled: cheap on big stores).
@@ -443,11 +442,11 @@ impl<'c> Neighbourhood<'c> {
 /// outside it), which takes in two fused events that a new report bridges.
 /// Fused events whose members and content stay the same are not touched.
 /// The result is what a full [`Store::fuse`] would give.
-pub(crate) fn fuse_written(
+pub(crate) fn fuse_written<'a>(
     tx: &Transaction<'_>,
     path: &std::path::Path,
     config: &FusionConfig,
-    added: &[Written<'_>],
+    added: &[Written<'a>],
     dirty: &BTreeSet<i64>,
 ) -> Result<FusionSummary, StoreError> {
     let start = Instant::now();
@@ -455,7 +454,7 @@ pub(crate) fn fuse_written(
     let mut summary = FusionSummary { events: added.len() as u64, ..FusionSummary::default() };
     let mut hood = Neighbourhood::new(config);
     let mut seeds: Vec<u64> = Vec::new();
-    let mut fresh: HashMap<i64, &Written<'_>> = HashMap::with_capacity(added.len());
+    let mut fresh: HashMap<i64, &Written<'a>> = HashMap::with_capacity(added.len());
     for w in added {
         let report =
             Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
@@ -549,10 +548,16 @@ pub(crate) fn fuse_written(
         loaded.insert(*id, m.decode(path)?);
     }
     let mut countries: HashSet<(String, String)> = HashSet::new();
+    let mut fts = FtsRows::default();
     for (members, key, fingerprint, stored) in to_build {
-        let built;
-        let b = match members.as_slice() {
-            [one] if fresh.contains_key(one) => &fresh[one].event.single,
+        let (id, evidence, actors) = match members.as_slice() {
+            [one] if fresh.contains_key(one) => {
+                // Most reports stay alone: their fused event was built by `prepare`.
+                let single: &'a Built = &fresh[one].event.single;
+                let id = write_cluster(tx, single, stored).map_err(sql)?;
+                note_country(tx, single, &mut countries).map_err(sql)?;
+                (id, Cow::Borrowed(single.evidence.as_str()), Cow::Borrowed(single.actors.as_str()))
+            }
             _ => {
                 let refs: Vec<Member<'_>> = members
                     .iter()
@@ -572,12 +577,13 @@ pub(crate) fn fuse_written(
                 if refs.is_empty() {
                     continue;
                 }
-                built = Built::new(&key, &fingerprint, &refs);
-                &built
+                let built = Built::new(&key, &fingerprint, &refs);
+                let id = write_cluster(tx, &built, stored).map_err(sql)?;
+                note_country(tx, &built, &mut countries).map_err(sql)?;
+                (id, Cow::Owned(built.evidence), Cow::Owned(built.actors))
             }
         };
-        let id = write_cluster(tx, b, stored).map_err(sql)?;
-        note_country(tx, b, &mut countries).map_err(sql)?;
+        fts.push(id, stored.is_some(), evidence, actors);
         if stored.is_some() {
             summary.updated += 1;
         } else {
@@ -588,12 +594,7 @@ pub(crate) fn fuse_written(
     }
     for (members, id) in &placed {
         for m in members {
-            if current.get(m) != Some(id) {
-                tx.prepare_cached("INSERT OR REPLACE INTO fused_members (event, cluster) VALUES (?1, ?2)")
-                    .map_err(sql)?
-                    .execute([*m, *id])
-                    .map_err(sql)?;
-            }
+            place_member(tx, *m, current.get(m).copied(), *id).map_err(sql)?;
         }
     }
     for id in old_ids {
@@ -602,6 +603,7 @@ pub(crate) fn fuse_written(
             summary.removed += n as u64;
         }
     }
+    fts.write(tx).map_err(sql)?;
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
@@ -727,7 +729,7 @@ impl Built {
     }
 }
 
-/// Inserts (or, given its row id, updates) a fused event and its full-text entry.
+/// Inserts (or, given its row id, updates) a fused event; its full-text entry goes in [`FtsRows`].
 fn write_cluster(tx: &Transaction<'_>, b: &Built, stored: Option<i64>) -> rusqlite::Result<i64> {
     let e = &b.fused.event;
     let loc = e.location.as_ref();
@@ -760,7 +762,6 @@ fn write_cluster(tx: &Transaction<'_>, b: &Built, stored: Option<i64>) -> rusqli
                  n_documents = ?17, json = ?18 WHERE id = ?19",
             )?
             .execute(rusqlite::params_from_iter(values.iter().copied().chain(std::iter::once(&id as &dyn rusqlite::ToSql))))?;
-            tx.prepare_cached("DELETE FROM clusters_fts WHERE rowid = ?1")?.execute([id])?;
             id
         }
         None => {
@@ -773,9 +774,56 @@ fn write_cluster(tx: &Transaction<'_>, b: &Built, stored: Option<i64>) -> rusqli
             tx.last_insert_rowid()
         }
     };
-    tx.prepare_cached("INSERT INTO clusters_fts (rowid, evidence, actors) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, b.evidence, b.actors])?;
     Ok(id)
+}
+
+/// Puts event `event` (in fused event `from`, if any) in fused event `to`.
+fn place_member(tx: &Transaction<'_>, event: i64, from: Option<i64>, to: i64) -> rusqlite::Result<()> {
+    match from {
+        Some(from) if from == to => {}
+        Some(_) => {
+            tx.prepare_cached("UPDATE fused_members SET cluster = ?2 WHERE event = ?1")?.execute([event, to])?;
+        }
+        None => {
+            tx.prepare_cached("INSERT INTO fused_members (event, cluster) VALUES (?1, ?2)")?.execute([event, to])?;
+        }
+    }
+    Ok(())
+}
+
+/// The full-text entries of the fused events a transaction writes, written
+/// last, just before it commits. FTS5 holds new entries in memory until the
+/// commit, but flushes them to a new segment at every statement savepoint,
+/// which SQLite opens for any later write that may fail halfway (an insert
+/// checked against foreign keys, a cascading delete): written among the
+/// other rows, a batch made a small segment per statement, and FTS5 spent
+/// its time merging them.
+#[derive(Default)]
+struct FtsRows<'a> {
+    /// Fused events rewritten in place: their old entries go first.
+    stale: Vec<i64>,
+    rows: Vec<(i64, Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl<'a> FtsRows<'a> {
+    fn push(&mut self, id: i64, replaces: bool, evidence: Cow<'a, str>, actors: Cow<'a, str>) {
+        if replaces {
+            self.stale.push(id);
+        }
+        self.rows.push((id, evidence, actors));
+    }
+
+    fn write(self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        let mut delete = tx.prepare_cached("DELETE FROM clusters_fts WHERE rowid = ?1")?;
+        for id in self.stale {
+            delete.execute([id])?;
+        }
+        let mut insert = tx.prepare_cached("INSERT INTO clusters_fts (rowid, evidence, actors) VALUES (?1, ?2, ?3)")?;
+        for (id, evidence, actors) in &self.rows {
+            insert.execute(params![id, evidence.as_ref(), actors.as_ref()])?;
+        }
+        Ok(())
+    }
 }
 
 /// The fusion features of stored event `id`, recomputed from its JSON (for features
