@@ -731,17 +731,21 @@ fn is_territory(t: SubEventType) -> bool {
 
 /// The type of the one event that `m` and the next mention `c` make together when one tells
 /// of a territory change and the other of the fight for it, or of the other side's withdrawal
-/// ("… took the village. The militants had withdrawn before."), or when `m` is an attack and
-/// `c` the attacked side's fight back ("… attacked the post. The soldiers repelled them."),
-/// or when `m` is a demonstration and `c` state forces' violence there, or when `m` is an
-/// arrest and `c` violence against the detainees ("… was arrested. He was
-/// tortured in custody."); `None` otherwise.
+/// ("… took the village. The militants had withdrawn before."), or when `m` is an attack (or a
+/// roadside bomb) and `c` the fight that followed ("… attacked the post. The soldiers repelled
+/// them."), or when `m` is a demonstration and `c` state forces' violence there or property
+/// destroyed right after, or when `m` is an arrest and `c` violence against the detainees
+/// ("… was arrested. He was tortured in custody."); `None` otherwise.
 fn joint_outcome(m: &Cand, c: &Cand) -> Option<SubEventType> {
     if m.para != c.para || c.sent > m.sent + 2 {
         return None;
     }
-    let response =
-        m.sub == SubEventType::Attack && c.sub == SubEventType::ArmedClash && c.mutual && c.sent <= m.sent + 1;
+    // (A roadside bomb followed by a gunfight, "the explosion was followed by a brief clash", is
+    // one complex ambush: a battle.)
+    let response = matches!(m.sub, SubEventType::Attack | SubEventType::RemoteExplosive)
+        && c.sub == SubEventType::ArmedClash
+        && c.mutual
+        && c.sent <= m.sent + 1;
     let place_ok = match (&m.location, &c.location) {
         (Some(a), Some(b)) => km(a, b) <= 30.0,
         _ => true,
@@ -767,6 +771,16 @@ fn joint_outcome(m: &Cand, c: &Cand) -> Option<SubEventType> {
             return Some(SubEventType::ViolentDemonstration);
         }
         return Some(if sev >= 2 { m.sub } else { SubEventType::ExcessiveForce });
+    }
+    // A demonstration, then property burned or wrecked in the next sentence by the demonstrators
+    // or unnamed hands ("… marched to the town. On the way they burned two farms."): the
+    // demonstration turned violent.
+    if severity(m.sub).is_some()
+        && c.sub == SubEventType::LootingPropertyDestruction
+        && c.sent <= m.sent + 1
+        && (!c.actor1_read || c.actor1.as_ref().is_some_and(|a| matches!(a.inter, Inter::Protesters | Inter::Rioters)))
+    {
+        return Some(SubEventType::ViolentDemonstration);
     }
     // People detained, then beaten, tortured or killed by the same hands: violence against them.
     let same_hands = match (&m.actor1, &c.actor1) {

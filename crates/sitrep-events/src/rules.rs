@@ -206,6 +206,7 @@ pub(crate) struct Cues {
     pub(crate) person: TagSet,
     pub(crate) sourceword: TagSet,
     pub(crate) predicate: TagSet,
+    pub(crate) charge: TagSet,
 }
 
 impl Cues {
@@ -247,6 +248,7 @@ impl Cues {
             person: g("person"),
             sourceword: g("sourceword"),
             predicate: g("predicate"),
+            charge: g("charge"),
         }
     }
 }

@@ -186,9 +186,15 @@ pub(crate) fn type_clause(
         // Quoted speech, and events named only as the reason or background of
         // something else ("in response to the attack"), are not coded from this clause,
         // unless the clause reports its toll ("dozens died after a chemical attack").
-        let toll_first = hits
-            .iter()
-            .any(|k| k.end <= h.start && !k.referred && !k.quoted && k.tags.intersects(cues.kill.union(cues.wound)));
+        // (Not across an accusation: in "killed a man accused of theft" the theft is what the
+        // victim was accused of, not the event the toll belongs to.)
+        let toll_first = hits.iter().any(|k| {
+            k.end <= h.start
+                && !k.referred
+                && !k.quoted
+                && k.tags.intersects(cues.kill.union(cues.wound))
+                && !hits.iter().any(|c| c.start >= k.end && c.end <= h.start && c.tags.intersects(cues.charge))
+        });
         if h.quoted || (h.referred && !toll_first) {
             continue;
         }
