@@ -765,13 +765,23 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // the report and outside the countries it is about ("Diya" read as a Tibetan village next to
     // "Bangui"): most likely a place the gazetteer lacks, kept as a mention with no point.
     let prior_countries: Vec<String> = country_prior.iter().map(|(c, _)| c.trim().to_ascii_uppercase()).collect();
+    // The country the hints point to most strongly (the report's outlet, its armed groups).
+    let strongest_prior = country_prior
+        .iter()
+        .filter(|(c, w)| w.is_finite() && gaz.countries.contains_key(c.trim().to_ascii_uppercase().as_str()))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c.trim().to_ascii_uppercase());
     let far_foreign = |m: &Mention| -> bool {
         let Some(c) = group_picks.get(m.key.as_str()).and_then(|p| p.cand) else { return false };
-        // Without a focus country, the other places alone must be far.
+        // Without a focus country, the other places alone must be far; a lone place is measured
+        // against the country the hints point to ("SPLA-IO fighters attacked Mundri" is not the
+        // Indonesian village).
         let (fc, share) = match focus_without.get(m.key.as_str()) {
             Some((Some(fc), share, _)) => (fc.as_str(), *share),
             _ => ("", 1.0),
         };
+        let lone = anchor_points.iter().all(|a| a.0 == m.key);
+        let fc = if lone { strongest_prior.as_deref().unwrap_or(fc) } else { fc };
         let code = cc(gaz, c);
         let e = entry(gaz, c);
         if m.role != Role::Place
@@ -1011,6 +1021,13 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             pm.confidence = 0.5;
         }
         out.usage[i] = Usage::SubPlace { parent };
+    }
+    // A focus that only places now left unresolved voted for is no focus: the hints say where.
+    if let Some(f) = out.focus_country.as_deref()
+        && !out.places.iter().any(|p| p.iso.as_deref() == Some(f))
+        && !prior_countries.iter().any(|p| p == f)
+    {
+        out.focus_country = strongest_prior.clone();
     }
     out
 }

@@ -60,3 +60,16 @@ fn group_names_hide_the_places_inside_them() {
     // With no place left, the group's home country names the state force.
     assert_eq!(rec.events[0].actor1.as_ref().unwrap().name, "Military Forces of Nigeria");
 }
+
+#[test]
+fn a_lone_small_place_abroad_yields_to_the_groups_country() {
+    let pipeline = Pipeline::builder().build().unwrap();
+    // "Mundri" is also a village in Indonesia; the group is South Sudanese and nothing else in the
+    // report points to Indonesia: the name stays a mention with no point, and the focus is the
+    // group's country.
+    let rec = analyze(&pipeline, "SPLA-IO fighters attacked Mundri on Sunday, killing three soldiers.", None);
+    let mundri = rec.places.iter().find(|p| p.span.text == "Mundri").expect("the name is kept");
+    assert_eq!(mundri.iso, None, "{mundri:?}");
+    let e = &rec.events[0];
+    assert!(e.actor1.iter().chain(&e.actor2).any(|a| a.name.contains("South Sudan")), "{e:?}");
+}
