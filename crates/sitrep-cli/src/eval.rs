@@ -24,6 +24,12 @@ pub(crate) struct Args {
     /// Score only the first N items of each set (quick runs).
     #[arg(long)]
     limit: Option<usize>,
+    /// How many worst errors to list per table (for error studies; reports/ keeps the default).
+    #[arg(long, default_value_t = EvalOptions::default().worst)]
+    worst: usize,
+    /// How many type confusions to list.
+    #[arg(long, default_value_t = EvalOptions::default().confusions)]
+    confusions: usize,
     /// Show the evidence text of the worst errors (never in committed reports:
     /// evaluation text must not enter the repository).
     #[arg(long)]
@@ -45,7 +51,13 @@ pub(crate) fn run(args: &Args) -> Result<ExitCode> {
     } else {
         Some(args.sets.iter().map(|s| s.parse::<Set>().map_err(anyhow::Error::msg)).collect::<Result<Vec<_>>>()?)
     };
-    let opts = EvalOptions { limit: args.limit, evidence_text: args.evidence_text, sets, ..EvalOptions::default() };
+    let opts = EvalOptions {
+        limit: args.limit,
+        evidence_text: args.evidence_text,
+        sets,
+        worst: args.worst,
+        confusions: args.confusions,
+    };
     let pipeline = Pipeline::builder().build().context("failed to build the pipeline")?;
     let report = sitrep_eval::run(&args.dir, &pipeline, &opts)?;
     let printed = if args.json { report.to_json() } else { report.markdown() };

@@ -55,3 +55,16 @@ pub(crate) fn check_spans(v: &serde_json::Value, text: &str) -> usize {
     }
     n
 }
+
+#[test]
+fn eval_lists_as_many_worst_errors_as_asked() {
+    let fixtures = "crates/sitrep-eval/tests/fixtures";
+    let worst = |n: &str| -> usize {
+        let out = sitrep(&["eval", fixtures, "--sets", "case", "--json", "--worst", n], None);
+        assert!(out.status.success() || out.status.code() == Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["case"]["worst"].as_array().unwrap().len()
+    };
+    assert_eq!(worst("10"), 2);
+    assert_eq!(worst("1"), 1);
+}
