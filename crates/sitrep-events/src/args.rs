@@ -852,24 +852,24 @@ pub(crate) fn location(
     if let Some(x) = pick(in_range(sent)) {
         return Some(x);
     }
-    // The nearest place before the sentence in its paragraph.
-    let before: Vec<usize> = (0..doc.geo.places.len())
-        .filter(|&i| {
-            let r = doc.geo.places[i].span.range();
-            para.contains_range(r) && r.end() <= doc.span(sent.clone()).start() && usable(i)
+    // The nearest place before the sentence in its paragraph, else the nearest after it ("A body
+    // was found on Monday. It is the third killing in Bujumbura this month").
+    let sent_span = doc.span(sent.clone());
+    let in_para = |i: &usize| para.contains_range(doc.geo.places[*i].span.range()) && usable(*i);
+    let placed = |i: usize| doc.geo.location(i).map(|l| (i, l));
+    let places = 0..doc.geo.places.len();
+    places
+        .clone()
+        .rev()
+        .filter(|&i| doc.geo.places[i].span.range().end() <= sent_span.start())
+        .filter(in_para)
+        .find_map(placed)
+        .or_else(|| {
+            places
+                .filter(|&i| doc.geo.places[i].span.range().start() >= sent_span.end())
+                .filter(in_para)
+                .find_map(placed)
         })
-        .collect();
-    if let Some(x) = before.into_iter().rev().find_map(|i| doc.geo.location(i).map(|l| (i, l))) {
-        return Some(x);
-    }
-    // Else the nearest after it in the paragraph ("A body was found on Monday. It is the third
-    // killing in Bujumbura this month").
-    (0..doc.geo.places.len())
-        .filter(|&i| {
-            let r = doc.geo.places[i].span.range();
-            para.contains_range(r) && r.start() >= doc.span(sent.clone()).end() && usable(i)
-        })
-        .find_map(|i| doc.geo.location(i).map(|l| (i, l)))
 }
 
 /// The tags of the lexicon phrase starting at word `w` (single-word lookup).

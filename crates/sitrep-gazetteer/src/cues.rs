@@ -82,30 +82,22 @@ impl CountryCues {
     /// Country → prior weight (at most 1) from the distinct cue phrases among `words`. A phrase
     /// matches consecutive words separated by spaces or hyphens only.
     pub(crate) fn priors(&self, words: &Words<'_>) -> BTreeMap<String, f32> {
-        let mut found: Vec<(usize, usize)> = Vec::new(); // (first word key index, cue index)
-        let mut keys: Vec<&str> = Vec::new();
+        let mut found: Vec<&Cue> = Vec::new();
         for i in 0..words.words.len() {
-            let Some((key, cues)) = self.by_first.get_key_value(words.fold(i)) else { continue };
-            for (ci, cue) in cues.iter().enumerate() {
+            let Some(cues) = self.by_first.get(words.fold(i)) else { continue };
+            for cue in cues {
                 let n = cue.words.len();
                 let fits = i + n <= words.words.len()
                     && (1..n).all(|k| {
                         matches!(words.gap(i + k - 1), " " | "-") && words.fold(i + k) == cue.words[k].as_str()
                     });
-                if fits {
-                    let ki = keys.iter().position(|k| *k == key.as_str()).unwrap_or_else(|| {
-                        keys.push(key.as_str());
-                        keys.len() - 1
-                    });
-                    if !found.contains(&(ki, ci)) {
-                        found.push((ki, ci));
-                    }
+                if fits && !found.iter().any(|f| std::ptr::eq(*f, cue)) {
+                    found.push(cue);
                 }
             }
         }
         let mut out: BTreeMap<String, f32> = BTreeMap::new();
-        for (ki, ci) in found {
-            let cue = &self.by_first[keys[ki]][ci];
+        for cue in found {
             let w = out.entry(cue.country.clone()).or_default();
             *w = (*w + cue.weight).min(1.0);
         }

@@ -34,7 +34,8 @@
 //! the actors' countries), weighed like a co-mentioned country, and names that
 //! are not places (`not_places`: actors found before geoparsing). Cue phrases
 //! of the text itself (`data/gazetteer/country-cues.tsv`: "sheriff's deputies"
-//! in US local news) add to the country prior the same way.
+//! in US local news) add to the country prior the same way. When no place name
+//! says where, the strongest prior (if one is strongest) is the focus country.
 
 mod artifact;
 mod context;

@@ -271,18 +271,26 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // Several priors for one country (outlet and actors) add up to one prior of weight 1 at most.
     let mut prior_votes: BTreeMap<String, f64> = BTreeMap::new();
     // Cue phrases of the text ("sheriff's deputies") count like an outlet's home country.
-    let country_prior: Vec<(String, f32)> =
-        hints.country_prior.iter().cloned().chain(crate::cues::CountryCues::shipped().priors(&words)).collect();
-    for (code, weight) in &country_prior {
+    let cues = crate::cues::CountryCues::shipped().priors(&words);
+    for (code, weight) in hints.country_prior.iter().map(|(c, w)| (c, w)).chain(&cues) {
         let code = code.trim().to_ascii_uppercase();
         if code.len() == 2 && weight.is_finite() && *weight > 0.0 && gaz.countries.contains_key(&code) {
             let v = prior_votes.entry(code).or_default();
             *v = (*v + PRIOR_VOTE * f64::from(weight.min(1.0))).min(PRIOR_VOTE);
         }
     }
-    for (code, v) in prior_votes {
-        *votes.entry(code).or_default() += v;
+    for (code, v) in &prior_votes {
+        *votes.entry(code.clone()).or_default() += v;
     }
+    // The country the hints point to most strongly, when no other is as strong.
+    let strongest_prior = {
+        let best = prior_votes.values().copied().fold(0.0, f64::max);
+        let mut top = prior_votes.iter().filter(|&(_, &v)| v == best && best > 0.0);
+        match (top.next(), top.next()) {
+            (Some((c, _)), None) => Some(c.clone()),
+            _ => None,
+        }
+    };
     let mut focus_admin1: Option<(String, String)> = None;
     let mut best_admin = ADMIN_FOCUS_MIN;
     for (k, &v) in &admin_votes {
@@ -764,13 +772,6 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // A small place abroad reached by a variant name or a loose key, far from every other place of
     // the report and outside the countries it is about ("Diya" read as a Tibetan village next to
     // "Bangui"): most likely a place the gazetteer lacks, kept as a mention with no point.
-    let prior_countries: Vec<String> = country_prior.iter().map(|(c, _)| c.trim().to_ascii_uppercase()).collect();
-    // The country the hints point to most strongly (the report's outlet, its armed groups).
-    let strongest_prior = country_prior
-        .iter()
-        .filter(|(c, w)| w.is_finite() && gaz.countries.contains_key(c.trim().to_ascii_uppercase().as_str()))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(c, _)| c.trim().to_ascii_uppercase());
     let far_foreign = |m: &Mention| -> bool {
         let Some(c) = group_picks.get(m.key.as_str()).and_then(|p| p.cand) else { return false };
         // Without a focus country, the other places alone must be far; a lone place is measured
@@ -789,7 +790,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             || m.admin_cue != 0
             || share < 0.5
             || code == fc
-            || prior_countries.iter().any(|p| p == code)
+            || prior_votes.contains_key(code)
             || crate::recognize::is_strong(gaz, c)
             || gaz.layers[c.0 as usize].user
             || is_country(fcode(gaz, c))
@@ -1022,12 +1023,14 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         }
         out.usage[i] = Usage::SubPlace { parent };
     }
-    // A focus that only places now left unresolved voted for is no focus: the hints say where.
-    if let Some(f) = out.focus_country.as_deref()
-        && !out.places.iter().any(|p| p.iso.as_deref() == Some(f))
-        && !prior_countries.iter().any(|p| p == f)
-    {
-        out.focus_country = strongest_prior.clone();
+    // No place says where (or only places left unresolved voted for the focus): the strongest
+    // hint does, when one is strongest.
+    let placed = out
+        .focus_country
+        .as_deref()
+        .is_some_and(|f| out.places.iter().any(|p| p.iso.as_deref() == Some(f)) || prior_votes.contains_key(f));
+    if !placed {
+        out.focus_country = strongest_prior;
     }
     out
 }

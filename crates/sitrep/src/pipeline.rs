@@ -202,11 +202,8 @@ impl Pipeline {
             // Names of organisations are not places ("Boko Haram", "Sudan Liberation Movement").
             not_places: actors.iter().filter(|a| a.kind == ActorKind::Group).map(|a| a.range).collect(),
         };
-        let mut geo = self.gazetteer.geoparse(&text, &hints);
-        if geo.focus_country.is_none() {
-            // No place name says where: the strongest hint does, when one is strongest.
-            geo.focus_country = strongest(&hints.country_prior);
-        }
+        // (When no place name says where, the strongest hint gives the focus country.)
+        let geo = self.gazetteer.geoparse(&text, &hints);
         let coded = self.coder.code(&CodeInput {
             text: &text,
             body: layout.body,
@@ -301,16 +298,6 @@ impl Pipeline {
             meta.language = guess_english(&text[layout.body]).then(|| "en".to_owned());
         }
         Prepared { meta, text, layout, diagnostics }
-    }
-}
-
-/// The country with the highest weight, when no other has as much.
-fn strongest(prior: &[(String, f32)]) -> Option<String> {
-    let best = prior.iter().map(|(_, w)| *w).fold(0.0_f32, f32::max);
-    let mut top = prior.iter().filter(|(_, w)| *w == best && best > 0.0);
-    match (top.next(), top.next()) {
-        (Some((c, _)), None) => Some(c.clone()),
-        _ => None,
     }
 }
 
