@@ -4,6 +4,11 @@
 //! article's `<text>` and scores the place mentions it returns against the
 //! annotated toponyms. The principal type is [`GeoReport`].
 //!
+//! Each article is geoparsed with its web address (LGL `<url>`, GWN `<link>`) and
+//! that address's domain as its outlet, as `sitrep extract` reads them from a
+//! JSON Lines record: the outlet's home country, the country-code domain and the
+//! town the domain names are hints (`sitrep::Pipeline::geoparse_text`).
+//!
 //! Scoring conventions:
 //!
 //! - **Offsets.** Both files give toponym offsets in characters of the
@@ -72,6 +77,8 @@ enum GoldKind {
 #[derive(Clone, Debug)]
 struct Article {
     text: String,
+    /// The article's web address (LGL `<url>`, else `<domain>`; GWN `<link>`).
+    url: Option<String>,
     gold: Vec<Gold>,
 }
 
@@ -146,15 +153,18 @@ pub struct GeoReport {
     pub articles_per_second: f64,
 }
 
+/// A geoparser: the text and its web address (the document's metadata) → its place mentions.
+pub type Geoparse<'a> = dyn Fn(&str, Option<&str>) -> Vec<PlaceMention> + 'a;
+
 /// Evaluates a geoparser on `GWN.xml` or `lgl.xml` (no evidence text in the report).
-pub fn evaluate(path: &Path, geoparse: &dyn Fn(&str) -> Vec<PlaceMention>) -> anyhow::Result<GeoReport> {
+pub fn evaluate(path: &Path, geoparse: &Geoparse<'_>) -> anyhow::Result<GeoReport> {
     evaluate_with(path, geoparse, 10, false)
 }
 
 /// Like [`evaluate`], listing `worst` errors per table, with their text when `evidence_text`.
 pub fn evaluate_with(
     path: &Path,
-    geoparse: &dyn Fn(&str) -> Vec<PlaceMention>,
+    geoparse: &Geoparse<'_>,
     worst: usize,
     evidence_text: bool,
 ) -> anyhow::Result<GeoReport> {
@@ -162,7 +172,7 @@ pub fn evaluate_with(
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (articles, mismatched) = parse(&raw).with_context(|| format!("parsing {}", path.display()))?;
     let start = Instant::now();
-    let predictions: Vec<Vec<PlaceMention>> = articles.iter().map(|a| geoparse(&a.text)).collect();
+    let predictions: Vec<Vec<PlaceMention>> = articles.iter().map(|a| geoparse(&a.text, a.url.as_deref())).collect();
     let secs = start.elapsed().as_secs_f64();
     let mut report = score(&articles, &predictions, worst, evidence_text);
     report.file = name;
@@ -476,7 +486,10 @@ fn parse(raw: &str) -> anyhow::Result<(Vec<Article>, usize)> {
                 .or_else(|| attribute(t, "gaztag", "geonameid").and_then(|v| v.parse().ok()));
             gold.push(Gold { start, end, name, kind, point, geonameid, label });
         }
-        out.push(Article { text, gold });
+        let url = ["url", "link", "domain"]
+            .iter()
+            .find_map(|tag| element(block, tag).map(|u| unescape(u.trim())).filter(|u| !u.is_empty()));
+        out.push(Article { text, url, gold });
     }
     if out.is_empty() {
         bail!("no <article> with a <text> found");

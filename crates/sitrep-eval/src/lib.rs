@@ -53,8 +53,9 @@ pub trait Engine: Sync {
         let _ = outlet;
         self.analyze_text(id, text, published)
     }
-    /// Recognises and resolves the place names of a text (offsets into `text`).
-    fn geoparse(&self, text: &str) -> Vec<PlaceMention>;
+    /// Recognises and resolves the place names of a text (offsets into `text`); `url` is the
+    /// document's web address when its metadata carries one.
+    fn geoparse(&self, text: &str, url: Option<&str>) -> Vec<PlaceMention>;
     /// Extracts the main article text and metadata of an HTML page.
     fn extract_html(&self, html: &str) -> HtmlArticle;
 }
@@ -298,9 +299,12 @@ fn run_set(dir: &Path, set: Set, engine: &dyn Engine, opts: &EvalOptions) -> any
         Set::Case => Section::Case(case::evaluate(&path, set.rel_path(), engine, opts)?),
         Set::Acled => Section::Acled(Box::new(acled::evaluate(&path, set.rel_path(), engine, opts)?)),
         Set::Html => Section::Html(html::evaluate_with(&path, &|h| engine.extract_html(h), opts.evidence_text)?),
-        Set::Gwn | Set::Lgl => {
-            Section::Geo(Box::new(geo::evaluate_with(&path, &|t| engine.geoparse(t), opts.worst, opts.evidence_text)?))
-        }
+        Set::Gwn | Set::Lgl => Section::Geo(Box::new(geo::evaluate_with(
+            &path,
+            &|t, u| engine.geoparse(t, u),
+            opts.worst,
+            opts.evidence_text,
+        )?)),
     })
 }
 
@@ -492,8 +496,8 @@ impl Engine for Guarded<'_> {
         )
     }
 
-    fn geoparse(&self, text: &str) -> Vec<PlaceMention> {
-        self.guard(|| text_ref("geoparse", text), Vec::new, || self.inner.geoparse(text))
+    fn geoparse(&self, text: &str, url: Option<&str>) -> Vec<PlaceMention> {
+        self.guard(|| text_ref("geoparse", text), Vec::new, || self.inner.geoparse(text, url))
     }
 
     fn extract_html(&self, html: &str) -> HtmlArticle {
@@ -502,7 +506,8 @@ impl Engine for Guarded<'_> {
 }
 
 /// [`sitrep::Pipeline`] as an [`Engine`].
-/// The geoparsing sets use the pipeline's own gazetteer (with any user places).
+/// The geoparsing sets use the pipeline's own gazetteer (with any user places) and the hints of
+/// each article's web address ([`sitrep::Pipeline::geoparse_text`]).
 struct PipelineEngine<'a>(&'a sitrep::Pipeline);
 
 impl Engine for PipelineEngine<'_> {
@@ -517,8 +522,10 @@ impl Engine for PipelineEngine<'_> {
         self.0.analyze(&doc)
     }
 
-    fn geoparse(&self, text: &str) -> Vec<PlaceMention> {
-        self.0.gazetteer().geoparse(text, &sitrep_gazetteer::GeoHints::body(text)).places
+    fn geoparse(&self, text: &str, url: Option<&str>) -> Vec<PlaceMention> {
+        // The article's web address, and its domain as the outlet (what a JSONL record gives `extract`).
+        let outlet = url.and_then(sitrep_gazetteer::url_host);
+        self.0.geoparse_text(text, outlet.as_deref(), url).places
     }
 
     fn extract_html(&self, html: &str) -> HtmlArticle {

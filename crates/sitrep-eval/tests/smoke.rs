@@ -92,7 +92,7 @@ impl Engine for Scripted {
     }
 
     /// Knows Mosul only.
-    fn geoparse(&self, text: &str) -> Vec<PlaceMention> {
+    fn geoparse(&self, text: &str, _url: Option<&str>) -> Vec<PlaceMention> {
         text.match_indices("Mosul")
             .map(|(i, m)| PlaceMention {
                 span: Span::of(text, TextRange::new(i, i + m.len())),
@@ -274,8 +274,8 @@ impl Engine for Panicky {
         assert_ne!(id, "case-3", "engine bug");
         Scripted.analyze_text(id, text, published)
     }
-    fn geoparse(&self, text: &str) -> Vec<PlaceMention> {
-        Scripted.geoparse(text)
+    fn geoparse(&self, text: &str, _url: Option<&str>) -> Vec<PlaceMention> {
+        Scripted.geoparse(text, None)
     }
     fn extract_html(&self, html: &str) -> HtmlArticle {
         Scripted.extract_html(html)

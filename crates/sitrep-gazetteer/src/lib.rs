@@ -36,12 +36,17 @@
 //! of the text itself (`data/gazetteer/country-cues.tsv`: "sheriff's deputies"
 //! in US local news) add to the country prior the same way. When no place name
 //! says where, the strongest prior (if one is strongest) is the focus country.
+//! The document's web address (`url`) says more ([`Gazetteer::outlet_home`]): a
+//! country-code domain is a country prior, and a town the domain names
+//! ("<town>herald.com") is the outlet's home, read with the report's places like
+//! a place it names once (namesakes near it win), but never reported.
 
 mod artifact;
 mod context;
 mod cues;
 mod extra;
 pub mod normalize;
+mod outlet;
 mod recognize;
 mod resolve;
 
@@ -52,6 +57,7 @@ use sitrep_model::{Location, PlaceMention};
 use sitrep_text::TextRange;
 
 pub use extra::{ImportSummary, import_geonames};
+pub use outlet::{OutletHome, url_host};
 
 use crate::artifact::{Builder, Data, Row};
 
@@ -143,6 +149,10 @@ pub struct GeoHints {
     /// Ranges that are not place names whatever the gazetteer holds (actor and organisation names found
     /// before geoparsing: the "Haram" of "Boko Haram").
     pub not_places: Vec<TextRange>,
+    /// The document's web address (or its outlet's domain): a country-code domain is a country
+    /// prior, and a town the domain names ("<town>herald.com") the outlet's home, resolved like a
+    /// place the report names once ([`Gazetteer::outlet_home`]).
+    pub url: Option<String>,
 }
 
 impl GeoHints {
@@ -155,6 +165,7 @@ impl GeoHints {
             title: None,
             country_prior: Vec::new(),
             not_places: Vec::new(),
+            url: None,
         }
     }
 }

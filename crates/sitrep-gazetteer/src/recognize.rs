@@ -186,11 +186,14 @@ pub(crate) struct Mention {
     /// A building named after the town it is in ("Paris Public Library"): a sub-place whose
     /// candidates are the town's (and `key` the town's, so that it shares the town's reading).
     pub within: bool,
+    /// Not in the text: a place the document's web address names (its outlet's home town),
+    /// resolved with the report's names but never reported.
+    pub home: bool,
 }
 
 impl Mention {
     /// A mention of `n` words from word `first` with these candidates; every cue and flag unset.
-    fn new(range: TextRange, first: usize, n: usize, key: String, cands: Vec<Cand>, role: Role) -> Mention {
+    pub(crate) fn new(range: TextRange, first: usize, n: usize, key: String, cands: Vec<Cand>, role: Role) -> Mention {
         Mention {
             range,
             first,
@@ -209,6 +212,7 @@ impl Mention {
             strong: false,
             weak: false,
             within: false,
+            home: false,
         }
     }
 }

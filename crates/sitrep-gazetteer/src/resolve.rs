@@ -69,6 +69,38 @@ const PROVINCE_SUPPORT_BONUS: f64 = 0.5;
 /// Candidates kept per mention (the most likely by prior).
 const MAX_CANDIDATES: usize = 32;
 
+/// The focus vote of the outlet's home town, against a name of the report's (1).
+const HOME_VOTE: f64 = 1.0;
+
+/// The score of a reading near the outlet's home town (within 100 km; half within 300 km).
+const HOME_NEAR_BONUS: f64 = 1.0;
+
+/// The country prior of a country-code domain (".co.uk"): like an outlet's home country.
+const DOMAIN_PRIOR: f32 = 0.5;
+
+/// Adds the outlet's home towns as mentions outside the text (`home`), with their readings in
+/// the domain's country when it has one there.
+fn add_homes(gaz: &Gazetteer, text: &str, outlet: &crate::OutletHome, mentions: &mut Vec<Mention>) {
+    let end = sitrep_text::TextRange::new(text.len(), text.len());
+    for (k, key) in outlet.homes.iter().enumerate() {
+        let mut cands = gaz.home_candidates(key);
+        // A country-code domain's towns are in its country; a generic domain's are looked for
+        // first in its home country, unless the name is a country's.
+        if let Some(code) = outlet.country.as_deref().or(outlet.home_country.as_deref())
+            && cands.iter().any(|&c| cc(gaz, c) == code)
+            && (outlet.country.is_some() || !cands.iter().any(|&c| is_country(fcode(gaz, c))))
+        {
+            cands.retain(|&c| cc(gaz, c) == code);
+        }
+        if cands.is_empty() {
+            continue;
+        }
+        // Word positions far past the text's: never next to a mention of the text.
+        let first = usize::MAX / 4 + 2 * k;
+        mentions.push(Mention { home: true, ..Mention::new(end, first, 1, key.clone(), cands, Role::Place) });
+    }
+}
+
 fn entry(gaz: &Gazetteer, c: Cand) -> &Entry {
     &gaz.layers[c.0 as usize].data.entries[c.1 as usize]
 }
@@ -193,6 +225,9 @@ fn best_of(scores: &[(Cand, f64)]) -> Pick {
 
 pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Words<'_>, Vec<Mention>)) -> GeoParse {
     let (words, mut mentions) = input;
+    // The outlet's home towns (from the document's web address): names the report is read with.
+    let outlet = hints.url.as_deref().map(|u| gaz.outlet_home(u)).unwrap_or_default();
+    add_homes(gaz, text, &outlet, &mut mentions);
     // Keep the most likely candidates of very ambiguous names (by prior).
     for m in &mut mentions {
         if m.cands.len() > MAX_CANDIDATES {
@@ -202,6 +237,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             m.cands = scored.into_iter().map(|(_, c)| c).collect();
         }
     }
+    let home_keys: Vec<String> = mentions.iter().filter(|m| m.home).map(|m| m.key.clone()).collect();
     // Pass 1: priors.
     let pass1: Vec<Pick> =
         mentions.iter().map(|m| best_of(&m.cands.iter().map(|&c| (c, prior(gaz, c))).collect::<Vec<_>>())).collect();
@@ -210,7 +246,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // its candidates, weighted by how likely each is a priori (softmax of priors).
     // A name repeated votes once (more weight, not more votes).
     let mut seen: HashMap<&str, usize, FnvBuild> = HashMap::default();
-    for m in &mentions {
+    for m in mentions.iter().filter(|m| !m.home) {
         *seen.entry(m.key.as_str()).or_default() += 1;
     }
     let mut voted: HashMap<&str, bool, FnvBuild> = HashMap::default();
@@ -226,7 +262,9 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             continue;
         }
         let in_dateline = m.in_dateline || hints.dateline.is_some_and(|d| d.intersects(m.range));
-        if !in_dateline && !m.in_title && voted.insert(m.key.as_str(), true).is_some() {
+        // (The outlet's home votes even when the report names it too: it is evidence from outside
+        // the text, never a name's own vote.)
+        if !m.home && !in_dateline && !m.in_title && voted.insert(m.key.as_str(), true).is_some() {
             continue;
         }
         let repeats = seen.get(m.key.as_str()).copied().unwrap_or(1) as f64;
@@ -235,6 +273,9 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         let weights: Vec<f64> = priors.iter().map(|p| ((p - top) * 1.5).exp()).collect();
         let sum: f64 = weights.iter().sum();
         let mut v = if m.role == Role::Demonym { 0.7 } else { 1.0 } * (1.0 + 0.3 * repeats.ln());
+        if m.home {
+            v *= HOME_VOTE;
+        }
         // A name known only as a variant of small places says little about the country (unless
         // nothing else does: see `variant_votes`).
         let variant = m.cands.iter().all(|&c| c.2 != PostingKind::Primary && !crate::recognize::is_strong(gaz, c));
@@ -258,7 +299,9 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             } else {
                 plain_voted = true;
             }
-            *own_votes.entry(m.key.clone()).or_default().entry(code.to_owned()).or_default() += share;
+            if !m.home {
+                *own_votes.entry(m.key.clone()).or_default().entry(code.to_owned()).or_default() += share;
+            }
             let e = entry(gaz, c);
             let a1 = if fcode(gaz, c) == "ADM1" { s(gaz, c.0, e.name) } else { s(gaz, c.0, e.admin1) };
             if let Some(a1) = a1 {
@@ -272,7 +315,8 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     let mut prior_votes: BTreeMap<String, f64> = BTreeMap::new();
     // Cue phrases of the text ("sheriff's deputies") count like an outlet's home country.
     let cues = crate::cues::CountryCues::shipped().priors(&words);
-    for (code, weight) in hints.country_prior.iter().map(|(c, w)| (c, w)).chain(&cues) {
+    let domain = outlet.country.iter().map(|c| (c, &DOMAIN_PRIOR));
+    for (code, weight) in hints.country_prior.iter().map(|(c, w)| (c, w)).chain(&cues).chain(domain) {
         let code = code.trim().to_ascii_uppercase();
         if code.len() == 2 && weight.is_finite() && *weight > 0.0 && gaz.countries.contains_key(&code) {
             let v = prior_votes.entry(code).or_default();
@@ -644,12 +688,26 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 }
                 if !is_country(f) && f != "CONT" {
                     let mut best_d = f64::INFINITY;
+                    let mut home_d = f64::INFINITY;
                     for (key, lat, lon, cos) in &anchor_points {
                         if *key == m.key {
                             continue;
                         }
-                        best_d = best_d.min(approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, *cos));
+                        let d = approx_km(f64::from(e.lat), f64::from(e.lon), *lat, *lon, *cos);
+                        best_d = best_d.min(d);
+                        if home_keys.contains(key) {
+                            home_d = home_d.min(d);
+                        }
                     }
+                    // The outlet's home: a local paper reports on its surroundings.
+                    sc += HOME_NEAR_BONUS
+                        * if home_d < 100.0 {
+                            1.0
+                        } else if home_d < 300.0 {
+                            0.5
+                        } else {
+                            0.0
+                        };
                     sc += NEAR_SCALE
                         * if best_d < 50.0 {
                             1.0
@@ -822,7 +880,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // Build the output.
     let mut out = GeoParse { focus_country: focus.clone(), ..GeoParse::default() };
     for (mi, m) in mentions.iter().enumerate() {
-        if dropped[mi] {
+        if dropped[mi] || m.home {
             out_index.push(None);
             continue;
         }

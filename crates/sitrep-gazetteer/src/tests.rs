@@ -657,3 +657,66 @@ fn us_local_cue_phrases_steer_a_name_with_no_other_place_to_the_us() {
     let p = parse("Sheriff's deputies flew from Athens to Thessaloniki and Patras in Greece.");
     assert_eq!(find(&p, "Athens").expect("Athens").1.iso.as_deref(), Some("GR"));
 }
+
+fn with_url(text: &str, url: &str) -> GeoParse {
+    let hints = GeoHints { url: Some(url.to_owned()), ..GeoHints::body(text) };
+    let p = gaz().geoparse(text, &hints);
+    check_spans(text, &p);
+    p
+}
+
+#[test]
+fn a_domain_gives_its_country_and_the_towns_it_names() {
+    let g = gaz();
+    let home = g.outlet_home("https://www.kirkukherald.co.uk/news/2024/story.html");
+    assert_eq!(home.country.as_deref(), Some("GB"));
+    assert_eq!(home.homes, ["kirkuk"]);
+    // Newspaper words around the name, in any order; two towns joined by "and".
+    assert_eq!(g.outlet_home("http://onlinemosul.com/x").homes, ["mosul"]);
+    assert_eq!(g.outlet_home("lancasterandmorecambetimes.com").homes, ["lancaster", "morecambe"]);
+    // Several words of a name run together ("newyork" is "new york").
+    assert_eq!(g.outlet_home("https://newyorkdailygazette.com/").homes, ["new york"]);
+    // A generic domain: no country, but its towns are looked for first in the United States.
+    let home = g.outlet_home("www.springfieldnewssun.com");
+    assert_eq!((home.country, home.home_country.as_deref()), (None, Some("US")));
+    // A bare country code, and one sold worldwide for its letters.
+    assert_eq!(g.outlet_home("https://example.co.ke/a").country.as_deref(), Some("KE"));
+    assert_eq!(g.outlet_home("https://mosul.tv/a").country, None);
+    // A label that is not cut entirely into names and outlet words names no home, nor do two
+    // names run together, a small town's name alone, or a newspaper word that is also a town's.
+    assert!(g.outlet_home("https://zqxmosulwire.com").homes.is_empty());
+    assert!(g.outlet_home("https://mosulerbil.com").homes.is_empty());
+    assert!(g.outlet_home("https://gogjali.com").homes.is_empty());
+    assert!(g.outlet_home("https://heraldtimes.com").homes.is_empty());
+    // Not a web address at all.
+    assert_eq!(g.outlet_home("The Example Herald"), crate::OutletHome::default());
+    assert_eq!(crate::url_host("HTTPS://WWW.Example.org:8080/a?b"), Some("example.org".to_owned()));
+}
+
+#[test]
+fn the_outlets_home_town_picks_its_namesake_but_the_text_decides() {
+    let text = "Paris firefighters put out a kitchen fire on Tuesday night.";
+    assert_eq!(find(&parse(text), "Paris").expect("Paris").1.iso.as_deref(), Some("FR"));
+    // A paper named after its town, on a generic domain: the American namesake.
+    let p = with_url(text, "http://www.theparisherald.com/local/1");
+    assert_eq!(find(&p, "Paris").expect("Paris").1.iso.as_deref(), Some("US"));
+    // The home town is never reported as a place of the text.
+    assert_eq!(p.places.len(), 1);
+    // The text's own words win: "Paris, France".
+    let text = "Visitors in Paris, France, watched a kitchen fire on Tuesday night.";
+    let p = with_url(text, "http://www.theparisherald.com/local/1");
+    assert_eq!(find(&p, "Paris").expect("Paris").1.iso.as_deref(), Some("FR"));
+}
+
+#[test]
+fn a_namesake_near_the_outlets_home_wins() {
+    let text = "The Dublin school board met on Monday to talk about the budget.";
+    assert_eq!(find(&parse(text), "Dublin").expect("Dublin").1.iso.as_deref(), Some("IE"));
+    let p = with_url(text, "https://www.columbusevening.com/schools/1");
+    let (_, m) = find(&p, "Dublin").expect("Dublin");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Ohio")));
+    // A country-code domain keeps the home in its country: Lancaster in England, not Pennsylvania.
+    let text = "Councillors in Lancaster approved the budget on Monday.";
+    let p = with_url(text, "https://www.lancastervoice.co.uk/a/1");
+    assert_eq!(find(&p, "Lancaster").expect("Lancaster").1.iso.as_deref(), Some("GB"));
+}

@@ -201,6 +201,8 @@ impl Pipeline {
             country_prior: self.country_prior(&meta, &actors),
             // Names of organisations are not places ("Boko Haram", "Sudan Liberation Movement").
             not_places: actors.iter().filter(|a| a.kind == ActorKind::Group).map(|a| a.range).collect(),
+            // The web address: its country-code domain and the town it names (the outlet's home).
+            url: meta.url.clone(),
         };
         // (When no place name says where, the strongest hint gives the focus country.)
         let geo = self.gazetteer.geoparse(&text, &hints);
@@ -218,6 +220,20 @@ impl Pipeline {
             meta.text = Some(text);
         }
         DocumentRecord { document: meta, events: coded.events, places: geo.places, actors: coded.actors, diagnostics }
+    }
+
+    /// The place names of a plain text read whole as the body (no title or dateline layout), with
+    /// the hints its metadata gives, as [`Pipeline::analyze`] gathers them: the outlet's home
+    /// country (`outlet`, `url`: `lexicons/outlets.tsv`) and the web address itself (its
+    /// country-code domain and the town it names). Actors are the coder's: not looked for here.
+    /// For geoparsing on its own (`sitrep eval`'s GWN and LGL sets).
+    #[must_use]
+    pub fn geoparse_text(&self, text: &str, outlet: Option<&str>, url: Option<&str>) -> sitrep_gazetteer::GeoParse {
+        let meta =
+            DocumentMeta { outlet: outlet.map(str::to_owned), url: url.map(str::to_owned), ..DocumentMeta::default() };
+        let hints =
+            GeoHints { country_prior: self.country_prior(&meta, &[]), url: meta.url.clone(), ..GeoHints::body(text) };
+        self.gazetteer.geoparse(text, &hints)
     }
 
     /// Countries the document is likely about, known from outside its place names: the

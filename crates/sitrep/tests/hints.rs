@@ -73,3 +73,31 @@ fn a_lone_small_place_abroad_yields_to_the_groups_country() {
     let e = &rec.events[0];
     assert!(e.actor1.iter().chain(&e.actor2).any(|a| a.name.contains("South Sudan")), "{e:?}");
 }
+
+#[test]
+fn a_jsonl_records_web_address_names_the_outlets_home_town() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("local.jsonl");
+    let line = |url: &str| {
+        format!(
+            "{{\"id\":\"{url}\",\"title\":\"Board meeting\",\"url\":\"{url}\",\"text\":\"The Dublin school board met on Monday. \
+             Hundreds of parents protested outside against the closing of two schools.\"}}\n"
+        )
+    };
+    let jsonl = line("https://www.columbusevening.com/local/board") + &line("");
+    std::fs::write(&path, jsonl).unwrap();
+    let pipeline = Pipeline::builder().build().unwrap();
+    let recs: Vec<_> = sitrep::Reader::new(&[path], sitrep::ReadOptions::default())
+        .map(|d| pipeline.analyze(&d.expect("a readable record")))
+        .collect();
+    let dublin = |rec: &sitrep::DocumentRecord| {
+        let p = rec.places.iter().find(|p| p.span.text == "Dublin").expect("Dublin is a place");
+        (p.iso.clone(), p.admin1.clone())
+    };
+    // The paper's home (Columbus, Ohio) picks the Dublin next to it ...
+    assert_eq!(dublin(&recs[0]), (Some("US".into()), Some("Ohio".into())));
+    // ... where no address says otherwise, the capital of Ireland.
+    assert_eq!(dublin(&recs[1]).0.as_deref(), Some("IE"));
+    // The home town is a hint, never a place of the record.
+    assert!(recs[0].places.iter().all(|p| p.span.text != "Columbus"));
+}
