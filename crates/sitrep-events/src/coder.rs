@@ -219,6 +219,9 @@ impl<'c, 'a> Doc<'c, 'a> {
             if country.is_some() {
                 actors = coder.actors.recognize(text, input.body, country.as_deref(), year);
             }
+        } else if let Some(own) = group_country(&actors, country.as_deref(), input.geo) {
+            country = Some(own);
+            actors = coder.actors.recognize(text, input.body, country.as_deref(), year);
         }
         if let Some(t) = input.title
             && !input.body.contains_range(t)
@@ -333,8 +336,13 @@ impl<'c, 'a> Doc<'c, 'a> {
             });
         }
         let mut facts = t.facts;
-        facts.actor1 = roles.actor1.map(|i| self.actors[i].inter);
-        facts.actor2 = roles.actor2.map(|i| self.actors[i].inter);
+        let fight = t.proposal == Proposal::Event(SubEventType::ArmedClash);
+        let inter = |i: usize| {
+            let a = &self.actors[i];
+            if fight && a.militia.is_some() { Inter::IdentityMilitias } else { a.inter }
+        };
+        facts.actor1 = roles.actor1.map(inter);
+        facts.actor2 = roles.actor2.map(inter);
         let (p, weight) = lex.refine_actors(t.proposal, t.weight, &facts);
         let Proposal::Event(sub) = p else { return None };
         // The type may have changed (an attack refined into a clash): order the parties for it.
@@ -462,8 +470,17 @@ impl<'c, 'a> Doc<'c, 'a> {
         t: &Typed,
         clause: &Clause,
     ) -> (Option<ActorRef>, Vec<ActorRef>, Option<ActorRef>, Vec<ActorRef>) {
-        let mut a1 = roles.actor1.map(|i| self.actor_ref(i));
-        let mut a2 = roles.actor2.map(|i| self.actor_ref(i));
+        // Two communities fighting are identity militias ("the Nuer and Anuak communities clashed").
+        let side = |i: usize| match &self.actors[i].militia {
+            Some(m) if sub == SubEventType::ArmedClash => ActorRef {
+                name: m.clone(),
+                inter: Inter::IdentityMilitias,
+                span: Span::of(self.input.text, self.actors[i].range),
+            },
+            _ => self.actor_ref(i),
+        };
+        let mut a1 = roles.actor1.map(side);
+        let mut a2 = roles.actor2.map(side);
         let mut as1: Vec<ActorRef> = roles.assoc1.iter().map(|&i| self.actor_ref(i)).collect();
         let as2: Vec<ActorRef> = roles.assoc2.iter().map(|&i| self.actor_ref(i)).collect();
         let trig = view.span(t.trigger.clone());
@@ -886,6 +903,22 @@ fn absorb(m: &mut Cand, c: Cand) {
 /// The country most of the resolved places of a text are in (ties: the first named).
 fn majority_country(geo: &sitrep_gazetteer::GeoParse) -> Option<String> {
     majority(geo.places.iter().filter_map(|p| p.iso.as_deref()))
+}
+
+/// When no place of the text lies in the focus country (it came from hints: the outlet, cue
+/// phrases), the home country of the armed groups the text names, if they all share one other
+/// than the focus: "clashes between the army and SPLA-IO" in a report of an outlet covering Sudan
+/// is about South Sudan's army.
+fn group_country(actors: &[ActorSpan], focus: Option<&str>, geo: &sitrep_gazetteer::GeoParse) -> Option<String> {
+    let focus = focus?;
+    if geo.places.iter().any(|p| p.iso.as_deref() == Some(focus)) {
+        return None;
+    }
+    let mut groups = actors
+        .iter()
+        .filter(|a| matches!(a.inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias));
+    let first = groups.next()?.country.as_deref()?;
+    (first != focus && groups.all(|a| a.country.as_deref() == Some(first))).then(|| first.to_owned())
 }
 
 /// The most frequent code (ties: the first seen).
