@@ -364,7 +364,11 @@ impl<'c, 'a> Doc<'c, 'a> {
         let flight = sub == SubEventType::CivilianFlight;
         let location =
             args::location(view, &clause.words, &sent.words, para, &t.trigger, flight, &exclude).map(|(_, l)| l);
-        let (actor1, assoc1, actor2, assoc2) = self.actor_refs(view, sub, &roles, t, clause);
+        let place = location
+            .as_ref()
+            .and_then(|l| l.iso.as_deref())
+            .filter(|c| self.demonym_focus() && self.coder.actors.knows_country(c));
+        let (actor1, assoc1, actor2, assoc2) = self.actor_refs(view, sub, &roles, t, clause, place);
         Some(Cand {
             sent: clause.sentence,
             sub,
@@ -424,19 +428,39 @@ impl<'c, 'a> Doc<'c, 'a> {
             .find_map(|i| geo.location(i))
     }
 
+    /// Is the document's country known only from nationality words ("the Italian embassy in Cairo"):
+    /// no place name of the text lies in it? The country where an event happened then names its
+    /// unnamed collectives.
+    fn demonym_focus(&self) -> bool {
+        let Some(c) = self.country.as_deref() else { return false };
+        let places = &self.input.geo.places;
+        let of = |demonym: bool| places.iter().any(|p| p.iso.as_deref() == Some(c) && (p.kind == "demonym") == demonym);
+        of(true) && !of(false)
+    }
+
     fn actor_ref(&self, i: usize) -> ActorRef {
         let a = &self.actors[i];
         ActorRef { name: a.name.clone(), inter: a.inter, span: Span::of(self.input.text, a.range) }
     }
 
-    fn synth(&self, what: &str, inter: Inter, range: TextRange) -> ActorRef {
-        let name = self.coder.actors.collective(what, self.country.as_deref());
+    /// An unnamed collective ("Protesters", "Civilians", "Unidentified Armed Group") of `place`, the
+    /// country where the event happened when only nationality words gave the document's country (a
+    /// protest in Cairo outside a foreign embassy is by "Protesters (Egypt)"), else of the document's.
+    fn synth(&self, what: &str, inter: Inter, range: TextRange, place: Option<&str>) -> ActorRef {
+        let name = self.coder.actors.collective(what, place.or(self.country.as_deref()));
         ActorRef { name, inter, span: Span::of(self.input.text, range) }
     }
 
     /// ACLED's convention for a demonstration led by a named union, party or movement: the actor is
     /// "Protesters (Country)" (or "Rioters (Country)") and the organisation is its associate.
-    fn named_crowd(&self, roles: &Roles, what: &str, a1: &mut Option<ActorRef>, as1: &mut Vec<ActorRef>) {
+    fn named_crowd(
+        &self,
+        roles: &Roles,
+        what: &str,
+        place: Option<&str>,
+        a1: &mut Option<ActorRef>,
+        as1: &mut Vec<ActorRef>,
+    ) {
         let Some(a) = a1.take() else { return };
         if !matches!(a.inter, Inter::Protesters | Inter::Rioters) || a.name.starts_with(what) {
             *a1 = Some(a);
@@ -444,7 +468,7 @@ impl<'c, 'a> Doc<'c, 'a> {
         }
         let own =
             roles.actor1.filter(|&i| self.actors[i].name == a.name).and_then(|i| self.actors[i].country.as_deref());
-        let name = self.coder.actors.collective(what, self.country.as_deref().or(own));
+        let name = self.coder.actors.collective(what, place.or(self.country.as_deref()).or(own));
         *a1 = Some(ActorRef { name, inter: a.inter, span: a.span.clone() });
         as1.insert(0, a);
     }
@@ -469,6 +493,7 @@ impl<'c, 'a> Doc<'c, 'a> {
         roles: &Roles,
         t: &Typed,
         clause: &Clause,
+        place: Option<&str>,
     ) -> (Option<ActorRef>, Vec<ActorRef>, Option<ActorRef>, Vec<ActorRef>) {
         // Two communities fighting are identity militias ("the Nuer and Anuak communities clashed").
         let side = |i: usize| match &self.actors[i].militia {
@@ -495,14 +520,14 @@ impl<'c, 'a> Doc<'c, 'a> {
             if let Some(a) = a1.as_ref()
                 && matches!(a.inter, Inter::Protesters | Inter::Rioters | Inter::Civilians)
             {
-                *a1 = Some(self.synth(what, want, a.span.range()));
+                *a1 = Some(self.synth(what, want, a.span.range(), place));
                 return;
             }
             if a1.as_ref().is_some_and(|a| a.inter == Inter::StateForces) {
                 if let Some(b) =
                     a2.as_ref().filter(|b| matches!(b.inter, Inter::Protesters | Inter::Rioters | Inter::Civilians))
                 {
-                    let crowd = self.synth(what, want, b.span.range());
+                    let crowd = self.synth(what, want, b.span.range(), place);
                     *a2 = a1.take();
                     *a1 = Some(crowd);
                     return;
@@ -512,16 +537,16 @@ impl<'c, 'a> Doc<'c, 'a> {
                 }
             }
             let span = self.people_span(view, t, clause, false).unwrap_or(trig);
-            *a1 = Some(self.synth(what, want, span));
+            *a1 = Some(self.synth(what, want, span, place));
         };
         match sub {
             SubEventType::PeacefulProtest | SubEventType::ProtestWithIntervention | SubEventType::ExcessiveForce => {
                 crowd(Inter::Protesters, "Protesters", &mut a1, &mut a2);
-                self.named_crowd(roles, "Protesters", &mut a1, &mut as1);
+                self.named_crowd(roles, "Protesters", place, &mut a1, &mut as1);
             }
             SubEventType::ViolentDemonstration | SubEventType::MobViolence => {
                 crowd(Inter::Rioters, "Rioters", &mut a1, &mut a2);
-                self.named_crowd(roles, "Rioters", &mut a1, &mut as1);
+                self.named_crowd(roles, "Rioters", place, &mut a1, &mut as1);
             }
             // ACLED's convention for an unnamed perpetrator of violence.
             SubEventType::Attack
@@ -531,12 +556,12 @@ impl<'c, 'a> Doc<'c, 'a> {
             | SubEventType::SuicideBomb
                 if a1.is_none() =>
             {
-                a1 = Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig));
+                a1 = Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place));
                 if sub == SubEventType::Attack
                     && a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
                 {
-                    a2 = Some(self.synth("Civilians", Inter::Civilians, span));
+                    a2 = Some(self.synth("Civilians", Inter::Civilians, span, place));
                 }
             }
             SubEventType::CivilianFlight => {
@@ -544,7 +569,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 if a1.as_ref().is_none_or(|a| a.inter != Inter::Civilians) {
                     let span =
                         self.people_span(view, t, clause, false).or_else(|| self.people_span(view, t, clause, true));
-                    a1 = span.map(|s| self.synth("Civilians", Inter::Civilians, s));
+                    a1 = span.map(|s| self.synth("Civilians", Inter::Civilians, s, place));
                 }
                 a2 = None;
             }
@@ -552,7 +577,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 if a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
                 {
-                    a2 = Some(self.synth("Civilians", Inter::Civilians, span));
+                    a2 = Some(self.synth("Civilians", Inter::Civilians, span, place));
                 }
             }
             _ => {}

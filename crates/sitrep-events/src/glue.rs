@@ -142,6 +142,11 @@ impl Actors {
         self.lex.hints(text, region)
     }
 
+    /// Does the actor lexicon know country `code` (can it name its collectives)?
+    pub(crate) fn knows_country(&self, code: &str) -> bool {
+        self.lex.country_name(code).is_some()
+    }
+
     /// "<label> (<country>)" in ACLED's spelling ("Protesters (Algeria)").
     pub(crate) fn collective(&self, label: &str, country: Option<&str>) -> String {
         self.lex.collective(label, country)
