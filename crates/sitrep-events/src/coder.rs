@@ -551,13 +551,15 @@ impl<'c, 'a> Doc<'c, 'a> {
             // ACLED's convention for an unnamed perpetrator of violence.
             SubEventType::Attack
             | SubEventType::Abduction
+            | SubEventType::SexualViolence
             | SubEventType::RemoteExplosive
             | SubEventType::Grenade
             | SubEventType::SuicideBomb
+            | SubEventType::ShellingArtilleryMissile
                 if a1.is_none() =>
             {
                 a1 = Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place));
-                if sub == SubEventType::Attack
+                if matches!(sub, SubEventType::Attack | SubEventType::SexualViolence)
                     && a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
                 {
@@ -628,7 +630,13 @@ impl<'c, 'a> Doc<'c, 'a> {
                 continue;
             }
             if let Some(m) = merged.iter_mut().rev().find(|m| same_event(m, &c)) {
+                // The actor named in the text wins over a stand-in.
+                let read = if m.actor1_read { m.actor1.clone() } else { c.actor1.clone().filter(|_| c.actor1_read) };
                 absorb(m, c);
+                if read.is_some() {
+                    m.actor1 = read;
+                    m.actor1_read = true;
+                }
                 continue;
             }
             merged.push(c);
@@ -871,8 +879,11 @@ fn same_event(m: &Cand, c: &Cand) -> bool {
     // The crowd of a demonstration is named by its stage ("Protesters (X)", then "Rioters (X)" once
     // it turns violent): the same crowd either way.
     let crowd = |a: &ActorRef| matches!(a.inter, Inter::Protesters | Inter::Rioters);
+    // (A stand-in for an unnamed actor, "Unidentified Armed Group", differs from no named one.)
     let actor_ok = match (&m.actor1, &c.actor1) {
-        (Some(a), Some(b)) => a.name == b.name || (one_demonstration && crowd(a) && crowd(b)),
+        (Some(a), Some(b)) => {
+            a.name == b.name || (one_demonstration && crowd(a) && crowd(b)) || !m.actor1_read || !c.actor1_read
+        }
         _ => true,
     };
     place_ok && date_ok && (actor_ok || c.anaphoric)
