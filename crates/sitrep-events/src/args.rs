@@ -310,6 +310,10 @@ fn identified(doc: &DocView<'_>, a: usize, in_clause: &[usize]) -> Option<usize>
         .map(|w| doc.word(w))
         .filter(|w| !is(w, &["the", "a", "an"]))
         .collect();
+    // "believed to be ethnic Fulani herders"
+    if gap.last().is_some_and(|w| is(w, &["ethnic", "armed", "suspected"])) {
+        gap.pop();
+    }
     // "gunmen, who were believed to be …"
     while gap.first().is_some_and(|w| is(w, &["who", "were", "are", "was", "is"])) {
         gap.remove(0);
