@@ -314,10 +314,18 @@ impl<'a> Scanner<'a> {
             return !after.starts_with(char::is_alphabetic);
         }
         let next = rest.trim_start_matches(' ');
-        if next.len() == rest.len() || !next.starts_with(|c: char| c.is_lowercase()) {
+        if next.len() == rest.len() {
             return true;
         }
         let word: &str = next.split(|c: char| !(c.is_alphabetic() || c == '\'')).next().unwrap_or("");
+        if !next.starts_with(|c: char| c.is_lowercase()) {
+            // A capitalised word after a capitalised alias goes on with a name ("Buruku Local
+            // Government Area", "Military Hospital"), unless it is a function word ("On", "The").
+            let capitalised = self.hay[..end].rsplit(' ').next().is_some_and(|w| w.starts_with(char::is_uppercase));
+            return !capitalised
+                || !next.starts_with(char::is_alphabetic)
+                || self.lex.tables.function_words.contains(word);
+        }
         word.ends_with("ed") || self.lex.tables.function_words.contains(word)
     }
 
