@@ -118,6 +118,9 @@ pub struct ActorHit {
     pub country: Option<String>,
     /// What sort of actor.
     pub kind: ActorKind,
+    /// For the people of an identity group ("the Nuer community", "Tiv farmers"): the militia they
+    /// form when they fight ("Nuer Ethnic Militia (South Sudan)").
+    pub militia: Option<String>,
 }
 
 /// What sort of actor a hit names.

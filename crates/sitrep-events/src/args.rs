@@ -192,6 +192,21 @@ pub(crate) fn roles(doc: &DocView<'_>, clause: &Range<usize>, t: &Typed, exclude
         r.actor2 = None;
     }
     r.assoc1 = coordinated(doc, r.actor1, &in_clause, &r);
+    // "Soldiers and rebels clashed", "the Nuer and Anuak communities fought": the parties of a
+    // mutual fight named together as its subject are its two sides, not allies (unless both are
+    // state forces: "soldiers and police clashed" tells of one side).
+    let state = |i: usize| matches!(doc.actors[i].inter, Inter::StateForces | Inter::External);
+    if r.actor2.is_none()
+        && between.is_none()
+        && !t.passive
+        && let (Some(a), Some(&b)) = (r.actor1, r.assoc1.first())
+        && doc.actor_words[b].end <= trig.start
+        && !(state(a) && state(b))
+        && t.hits.iter().any(|h| h.start == trig.start && h.tags.intersects(doc.cues.mutual))
+    {
+        r.actor2 = Some(b);
+        r.assoc1.remove(0);
+    }
     r.assoc2 = coordinated(doc, r.actor2, &in_clause, &r);
     if let Proposal::Event(sub) = t.proposal {
         settle_roles(doc, t, sub, &mut r);
@@ -295,6 +310,10 @@ fn identified(doc: &DocView<'_>, a: usize, in_clause: &[usize]) -> Option<usize>
         .map(|w| doc.word(w))
         .filter(|w| !is(w, &["the", "a", "an"]))
         .collect();
+    // "believed to be ethnic Fulani herders"
+    if gap.last().is_some_and(|w| is(w, &["ethnic", "armed", "suspected"])) {
+        gap.pop();
+    }
     // "gunmen, who were believed to be …"
     while gap.first().is_some_and(|w| is(w, &["who", "were", "are", "was", "is"])) {
         gap.remove(0);
@@ -323,7 +342,7 @@ fn coordinated(doc: &DocView<'_>, head: Option<usize>, in_clause: &[usize], r: &
                     .iter()
                     .any(|j| s.eq_ignore_ascii_case(j))
         });
-        if !joined || doc.actors[i].name == doc.actors[h].name {
+        if !joined || (doc.actors[i].name == doc.actors[h].name && doc.actors[i].militia == doc.actors[h].militia) {
             break;
         }
         out.push(i);

@@ -219,6 +219,9 @@ impl<'c, 'a> Doc<'c, 'a> {
             if country.is_some() {
                 actors = coder.actors.recognize(text, input.body, country.as_deref(), year);
             }
+        } else if let Some(own) = group_country(&actors, country.as_deref(), input.geo) {
+            country = Some(own);
+            actors = coder.actors.recognize(text, input.body, country.as_deref(), year);
         }
         if let Some(t) = input.title
             && !input.body.contains_range(t)
@@ -333,8 +336,13 @@ impl<'c, 'a> Doc<'c, 'a> {
             });
         }
         let mut facts = t.facts;
-        facts.actor1 = roles.actor1.map(|i| self.actors[i].inter);
-        facts.actor2 = roles.actor2.map(|i| self.actors[i].inter);
+        let fight = t.proposal == Proposal::Event(SubEventType::ArmedClash);
+        let inter = |i: usize| {
+            let a = &self.actors[i];
+            if fight && a.militia.is_some() { Inter::IdentityMilitias } else { a.inter }
+        };
+        facts.actor1 = roles.actor1.map(inter);
+        facts.actor2 = roles.actor2.map(inter);
         let (p, weight) = lex.refine_actors(t.proposal, t.weight, &facts);
         let Proposal::Event(sub) = p else { return None };
         // The type may have changed (an attack refined into a clash): order the parties for it.
@@ -356,7 +364,11 @@ impl<'c, 'a> Doc<'c, 'a> {
         let flight = sub == SubEventType::CivilianFlight;
         let location =
             args::location(view, &clause.words, &sent.words, para, &t.trigger, flight, &exclude).map(|(_, l)| l);
-        let (actor1, assoc1, actor2, assoc2) = self.actor_refs(view, sub, &roles, t, clause);
+        let place = location
+            .as_ref()
+            .and_then(|l| l.iso.as_deref())
+            .filter(|c| self.demonym_focus() && self.coder.actors.knows_country(c));
+        let (actor1, assoc1, actor2, assoc2) = self.actor_refs(view, sub, &roles, t, clause, place);
         Some(Cand {
             sent: clause.sentence,
             sub,
@@ -416,19 +428,39 @@ impl<'c, 'a> Doc<'c, 'a> {
             .find_map(|i| geo.location(i))
     }
 
+    /// Is the document's country known only from nationality words ("the Italian embassy in Cairo"):
+    /// no place name of the text lies in it? The country where an event happened then names its
+    /// unnamed collectives.
+    fn demonym_focus(&self) -> bool {
+        let Some(c) = self.country.as_deref() else { return false };
+        let places = &self.input.geo.places;
+        let of = |demonym: bool| places.iter().any(|p| p.iso.as_deref() == Some(c) && (p.kind == "demonym") == demonym);
+        of(true) && !of(false)
+    }
+
     fn actor_ref(&self, i: usize) -> ActorRef {
         let a = &self.actors[i];
         ActorRef { name: a.name.clone(), inter: a.inter, span: Span::of(self.input.text, a.range) }
     }
 
-    fn synth(&self, what: &str, inter: Inter, range: TextRange) -> ActorRef {
-        let name = self.coder.actors.collective(what, self.country.as_deref());
+    /// An unnamed collective ("Protesters", "Civilians", "Unidentified Armed Group") of `place`, the
+    /// country where the event happened when only nationality words gave the document's country (a
+    /// protest in Cairo outside a foreign embassy is by "Protesters (Egypt)"), else of the document's.
+    fn synth(&self, what: &str, inter: Inter, range: TextRange, place: Option<&str>) -> ActorRef {
+        let name = self.coder.actors.collective(what, place.or(self.country.as_deref()));
         ActorRef { name, inter, span: Span::of(self.input.text, range) }
     }
 
     /// ACLED's convention for a demonstration led by a named union, party or movement: the actor is
     /// "Protesters (Country)" (or "Rioters (Country)") and the organisation is its associate.
-    fn named_crowd(&self, roles: &Roles, what: &str, a1: &mut Option<ActorRef>, as1: &mut Vec<ActorRef>) {
+    fn named_crowd(
+        &self,
+        roles: &Roles,
+        what: &str,
+        place: Option<&str>,
+        a1: &mut Option<ActorRef>,
+        as1: &mut Vec<ActorRef>,
+    ) {
         let Some(a) = a1.take() else { return };
         if !matches!(a.inter, Inter::Protesters | Inter::Rioters) || a.name.starts_with(what) {
             *a1 = Some(a);
@@ -436,7 +468,7 @@ impl<'c, 'a> Doc<'c, 'a> {
         }
         let own =
             roles.actor1.filter(|&i| self.actors[i].name == a.name).and_then(|i| self.actors[i].country.as_deref());
-        let name = self.coder.actors.collective(what, self.country.as_deref().or(own));
+        let name = self.coder.actors.collective(what, place.or(self.country.as_deref()).or(own));
         *a1 = Some(ActorRef { name, inter: a.inter, span: a.span.clone() });
         as1.insert(0, a);
     }
@@ -461,9 +493,19 @@ impl<'c, 'a> Doc<'c, 'a> {
         roles: &Roles,
         t: &Typed,
         clause: &Clause,
+        place: Option<&str>,
     ) -> (Option<ActorRef>, Vec<ActorRef>, Option<ActorRef>, Vec<ActorRef>) {
-        let mut a1 = roles.actor1.map(|i| self.actor_ref(i));
-        let mut a2 = roles.actor2.map(|i| self.actor_ref(i));
+        // Two communities fighting are identity militias ("the Nuer and Anuak communities clashed").
+        let side = |i: usize| match &self.actors[i].militia {
+            Some(m) if sub == SubEventType::ArmedClash => ActorRef {
+                name: m.clone(),
+                inter: Inter::IdentityMilitias,
+                span: Span::of(self.input.text, self.actors[i].range),
+            },
+            _ => self.actor_ref(i),
+        };
+        let mut a1 = roles.actor1.map(side);
+        let mut a2 = roles.actor2.map(side);
         let mut as1: Vec<ActorRef> = roles.assoc1.iter().map(|&i| self.actor_ref(i)).collect();
         let as2: Vec<ActorRef> = roles.assoc2.iter().map(|&i| self.actor_ref(i)).collect();
         let trig = view.span(t.trigger.clone());
@@ -478,14 +520,14 @@ impl<'c, 'a> Doc<'c, 'a> {
             if let Some(a) = a1.as_ref()
                 && matches!(a.inter, Inter::Protesters | Inter::Rioters | Inter::Civilians)
             {
-                *a1 = Some(self.synth(what, want, a.span.range()));
+                *a1 = Some(self.synth(what, want, a.span.range(), place));
                 return;
             }
             if a1.as_ref().is_some_and(|a| a.inter == Inter::StateForces) {
                 if let Some(b) =
                     a2.as_ref().filter(|b| matches!(b.inter, Inter::Protesters | Inter::Rioters | Inter::Civilians))
                 {
-                    let crowd = self.synth(what, want, b.span.range());
+                    let crowd = self.synth(what, want, b.span.range(), place);
                     *a2 = a1.take();
                     *a1 = Some(crowd);
                     return;
@@ -495,31 +537,33 @@ impl<'c, 'a> Doc<'c, 'a> {
                 }
             }
             let span = self.people_span(view, t, clause, false).unwrap_or(trig);
-            *a1 = Some(self.synth(what, want, span));
+            *a1 = Some(self.synth(what, want, span, place));
         };
         match sub {
             SubEventType::PeacefulProtest | SubEventType::ProtestWithIntervention | SubEventType::ExcessiveForce => {
                 crowd(Inter::Protesters, "Protesters", &mut a1, &mut a2);
-                self.named_crowd(roles, "Protesters", &mut a1, &mut as1);
+                self.named_crowd(roles, "Protesters", place, &mut a1, &mut as1);
             }
             SubEventType::ViolentDemonstration | SubEventType::MobViolence => {
                 crowd(Inter::Rioters, "Rioters", &mut a1, &mut a2);
-                self.named_crowd(roles, "Rioters", &mut a1, &mut as1);
+                self.named_crowd(roles, "Rioters", place, &mut a1, &mut as1);
             }
             // ACLED's convention for an unnamed perpetrator of violence.
             SubEventType::Attack
             | SubEventType::Abduction
+            | SubEventType::SexualViolence
             | SubEventType::RemoteExplosive
             | SubEventType::Grenade
             | SubEventType::SuicideBomb
+            | SubEventType::ShellingArtilleryMissile
                 if a1.is_none() =>
             {
-                a1 = Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig));
-                if sub == SubEventType::Attack
+                a1 = Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place));
+                if matches!(sub, SubEventType::Attack | SubEventType::SexualViolence)
                     && a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
                 {
-                    a2 = Some(self.synth("Civilians", Inter::Civilians, span));
+                    a2 = Some(self.synth("Civilians", Inter::Civilians, span, place));
                 }
             }
             SubEventType::CivilianFlight => {
@@ -527,7 +571,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 if a1.as_ref().is_none_or(|a| a.inter != Inter::Civilians) {
                     let span =
                         self.people_span(view, t, clause, false).or_else(|| self.people_span(view, t, clause, true));
-                    a1 = span.map(|s| self.synth("Civilians", Inter::Civilians, s));
+                    a1 = span.map(|s| self.synth("Civilians", Inter::Civilians, s, place));
                 }
                 a2 = None;
             }
@@ -535,7 +579,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 if a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
                 {
-                    a2 = Some(self.synth("Civilians", Inter::Civilians, span));
+                    a2 = Some(self.synth("Civilians", Inter::Civilians, span, place));
                 }
             }
             _ => {}
@@ -586,7 +630,13 @@ impl<'c, 'a> Doc<'c, 'a> {
                 continue;
             }
             if let Some(m) = merged.iter_mut().rev().find(|m| same_event(m, &c)) {
+                // The actor named in the text wins over a stand-in.
+                let read = if m.actor1_read { m.actor1.clone() } else { c.actor1.clone().filter(|_| c.actor1_read) };
                 absorb(m, c);
+                if read.is_some() {
+                    m.actor1 = read;
+                    m.actor1_read = true;
+                }
                 continue;
             }
             merged.push(c);
@@ -829,8 +879,11 @@ fn same_event(m: &Cand, c: &Cand) -> bool {
     // The crowd of a demonstration is named by its stage ("Protesters (X)", then "Rioters (X)" once
     // it turns violent): the same crowd either way.
     let crowd = |a: &ActorRef| matches!(a.inter, Inter::Protesters | Inter::Rioters);
+    // (A stand-in for an unnamed actor, "Unidentified Armed Group", differs from no named one.)
     let actor_ok = match (&m.actor1, &c.actor1) {
-        (Some(a), Some(b)) => a.name == b.name || (one_demonstration && crowd(a) && crowd(b)),
+        (Some(a), Some(b)) => {
+            a.name == b.name || (one_demonstration && crowd(a) && crowd(b)) || !m.actor1_read || !c.actor1_read
+        }
         _ => true,
     };
     place_ok && date_ok && (actor_ok || c.anaphoric)
@@ -886,6 +939,22 @@ fn absorb(m: &mut Cand, c: Cand) {
 /// The country most of the resolved places of a text are in (ties: the first named).
 fn majority_country(geo: &sitrep_gazetteer::GeoParse) -> Option<String> {
     majority(geo.places.iter().filter_map(|p| p.iso.as_deref()))
+}
+
+/// When no place of the text lies in the focus country (it came from hints: the outlet, cue
+/// phrases), the home country of the armed groups the text names, if they all share one other
+/// than the focus: "clashes between the army and SPLA-IO" in a report of an outlet covering Sudan
+/// is about South Sudan's army.
+fn group_country(actors: &[ActorSpan], focus: Option<&str>, geo: &sitrep_gazetteer::GeoParse) -> Option<String> {
+    let focus = focus?;
+    if geo.places.iter().any(|p| p.iso.as_deref() == Some(focus)) {
+        return None;
+    }
+    let mut groups = actors
+        .iter()
+        .filter(|a| matches!(a.inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias));
+    let first = groups.next()?.country.as_deref()?;
+    (first != focus && groups.all(|a| a.country.as_deref() == Some(first))).then(|| first.to_owned())
 }
 
 /// The most frequent code (ties: the first seen).

@@ -51,6 +51,8 @@ pub(crate) struct ActorSpan {
     pub(crate) country: Option<String>,
     /// A person (a spokesman, a witness): a source rather than an actor.
     pub(crate) person: bool,
+    /// People of an identity group: the militia they form when they fight.
+    pub(crate) militia: Option<String>,
 }
 
 /// The date expressions and the count expressions of `region`, dates resolved against
@@ -127,6 +129,7 @@ impl Actors {
                 name: h.name,
                 inter: h.inter,
                 country: h.country,
+                militia: h.militia,
             })
             .collect()
     }
@@ -137,6 +140,11 @@ impl Actors {
             return Vec::new();
         }
         self.lex.hints(text, region)
+    }
+
+    /// Does the actor lexicon know country `code` (can it name its collectives)?
+    pub(crate) fn knows_country(&self, code: &str) -> bool {
+        self.lex.country_name(code).is_some()
     }
 
     /// "<label> (<country>)" in ACLED's spelling ("Protesters (Algeria)").

@@ -83,6 +83,22 @@ fn starts_new_predicate(words: &[Word], w: usize, text: &str) -> bool {
     })
 }
 
+/// Is word `w` a past-tense verb right after a noun ("pay marched"), not a participle after a
+/// pronoun, an auxiliary or a preposition ("those killed", "were arrested", "of detained")?
+fn subject_verb(words: &[Word], w: usize, text: &str) -> bool {
+    const NOT_NOUNS: &[&str] = &[
+        "those", "who", "which", "that", "were", "was", "been", "be", "being", "are", "is", "had", "have", "has", "of",
+        "for", "by", "and", "or", "the", "a", "an", "people", "men", "women",
+    ];
+    let word = &text[words[w].range];
+    word.len() > 4
+        && word.ends_with("ed")
+        && w > 0
+        && words[w - 1].flags & (BREAK | COMMA) == 0
+        && text[words[w - 1].range].chars().all(char::is_alphabetic)
+        && !NOT_NOUNS.iter().any(|n| text[words[w - 1].range].eq_ignore_ascii_case(n))
+}
+
 /// Collects the hits of a clause.
 pub(crate) fn hits(
     lex: &Lexicon,
@@ -149,6 +165,10 @@ pub(crate) fn hits(
             }
             w += 1;
         }
+        // "Workers demanding better pay marched …": the object of a participle ends where the
+        // subject's own verb begins, a demonstration or fight verb in the past tense right after a
+        // noun (but "demanding justice for those killed" still refers).
+        let participle = text[words[out[i].start].range].ends_with("ing");
         for h in out.iter_mut().skip(i + 1) {
             if h.start >= stop {
                 break;
@@ -156,6 +176,9 @@ pub(crate) fn hits(
             // A speech verb, or a new predicate of the clause's subject ("a march against fuel
             // prices turned violent"), ends the reference.
             if h.tags.intersects(cues.say.union(cues.predicate)) {
+                break;
+            }
+            if participle && h.tags.intersects(cues.protest.union(cues.mutual)) && subject_verb(words, h.start, text) {
                 break;
             }
             h.referred = true;

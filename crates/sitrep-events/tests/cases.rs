@@ -26,6 +26,8 @@ struct Case {
     title: Option<String>,
     text: String,
     published: Option<String>,
+    /// A country known from outside the text (the outlet's home), given to the geoparser as a hint.
+    prior: Option<String>,
     /// The exact number of events, when the case cares.
     count: Option<usize>,
     /// No event at all.
@@ -80,7 +82,9 @@ fn code(coder: &EventCoder, gaz: &Gazetteer, case: &Case) -> (String, Coded) {
         None => (case.text.clone(), None, TextRange::full(&case.text)),
     };
     let seg = sitrep_segment::segment(&text);
-    let geo = gaz.geoparse(&text, &GeoHints { region: body, dateline: None, title, ..GeoHints::default() });
+    let country_prior = case.prior.iter().map(|c| (c.clone(), 0.5)).collect();
+    let geo =
+        gaz.geoparse(&text, &GeoHints { region: body, dateline: None, title, country_prior, ..GeoHints::default() });
     let published = case.published.as_deref().map(|d| d.parse::<Date>().expect("published is YYYY-MM-DD"));
     let meta =
         DocumentMeta { id: case.name.clone(), published, outlet: Some("Test Wire".into()), ..Default::default() };
@@ -262,6 +266,7 @@ fn user_trigger_file_extends_the_lexicon() {
         title: None,
         text: "Soldiers swooped on a rebel camp near the border on Monday.".into(),
         published: Some("2020-05-06".into()),
+        prior: None,
         count: None,
         none: false,
         expect: Vec::new(),
@@ -294,6 +299,7 @@ fn unresolved_relative_dates_are_reported() {
         title: None,
         text: "Gunmen attacked a police post in Garissa on Thursday.".into(),
         published: None,
+        prior: None,
         count: None,
         none: false,
         expect: Vec::new(),

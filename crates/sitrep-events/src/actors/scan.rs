@@ -28,6 +28,8 @@ struct Out {
     inter: Inter,
     country: Option<usize>,
     kind: ActorKind,
+    /// For the people of an identity group ("the Nuer community"): the militia they form in a fight.
+    militia: Option<String>,
 }
 
 /// A word that points back at a named group ("the militants").
@@ -140,6 +142,7 @@ impl<'a> Scanner<'a> {
                 inter: o.inter,
                 country: o.country.map(|c| tables.country_iso(c).to_owned()),
                 kind: o.kind,
+                militia: o.militia,
             })
             .collect()
     }
@@ -311,10 +314,18 @@ impl<'a> Scanner<'a> {
             return !after.starts_with(char::is_alphabetic);
         }
         let next = rest.trim_start_matches(' ');
-        if next.len() == rest.len() || !next.starts_with(|c: char| c.is_lowercase()) {
+        if next.len() == rest.len() {
             return true;
         }
         let word: &str = next.split(|c: char| !(c.is_alphabetic() || c == '\'')).next().unwrap_or("");
+        if !next.starts_with(|c: char| c.is_lowercase()) {
+            // A capitalised word after a capitalised alias goes on with a name ("Buruku Local
+            // Government Area", "Military Hospital"), unless it is a function word ("On", "The").
+            let capitalised = self.hay[..end].rsplit(' ').next().is_some_and(|w| w.starts_with(char::is_uppercase));
+            return !capitalised
+                || !next.starts_with(char::is_alphabetic)
+                || self.lex.tables.function_words.contains(word);
+        }
         word.ends_with("ed") || self.lex.tables.function_words.contains(word)
     }
 
@@ -442,7 +453,15 @@ impl<'a> Scanner<'a> {
                 Branch::Government => "Government".to_owned(),
             },
         };
-        Out { start, end, name, inter: self.inter_for_state(country), country, kind: ActorKind::StateForce }
+        Out {
+            start,
+            end,
+            name,
+            inter: self.inter_for_state(country),
+            country,
+            kind: ActorKind::StateForce,
+            militia: None,
+        }
     }
 
     fn group_name(&self, g: usize) -> (String, Option<usize>, bool) {
@@ -466,7 +485,7 @@ impl<'a> Scanner<'a> {
         }
         let inter = if r.inter == Inter::StateForces { self.inter_for_state(country) } else { r.inter };
         let kind = if state || r.inter == Inter::StateForces { ActorKind::StateForce } else { ActorKind::Group };
-        Out { start, end, name, inter, country, kind }
+        Out { start, end, name, inter, country, kind, militia: None }
     }
 
     /// The force row (and the country) for a force atom, given a nationality in front or not.
@@ -605,6 +624,7 @@ impl<'a> Scanner<'a> {
             inter,
             country: country.or(side_country).or(self.ctx),
             kind: ActorKind::Person { role: Some(role) },
+            militia: None,
         });
         Some(self.next_after(end, j + 1))
     }
@@ -687,6 +707,7 @@ impl<'a> Scanner<'a> {
                         inter: row.inter,
                         country: Some(t.countries[c].iso),
                         kind: ActorKind::Collective,
+                        militia: None,
                     });
                 }
                 Label::Anaphor(fallback) => self.pending.push(Pending {
@@ -766,16 +787,27 @@ impl<'a> Scanner<'a> {
         let t = &lex.tables;
         let head = if self.spaced_next(i) { self.noun_of(i + 1).filter(|&nr| t.nouns[nr].joins.ethnic) } else { None };
         let Some(nr) = head else {
-            // "Murle and Lou Nuer militias", "Tabu and Tuareg tribesmen": the head word is shared.
-            if i + 2 < self.atoms.len()
+            // "Murle and Lou Nuer militias", "Tabu and Tuareg tribesmen", "the Nuer and Anuak
+            // communities": the head word is shared.
+            let shared = if i + 2 < self.atoms.len()
                 && matches!(self.gap(i, i + 1), " and " | " or ")
                 && self.ethnic_of(i + 1).is_some()
                 && self.spaced_next(i + 1)
-                && self.noun_of(i + 2).is_some_and(|nr| t.nouns[nr].joins.ethnic && is_armed(t.nouns[nr].inter))
-                && self.ethnic_country(e).is_some()
             {
-                let o = self.militia_out(self.atoms[i].start, self.atoms[i].end, e);
-                self.out.push(o);
+                self.noun_of(i + 2).filter(|&nr| t.nouns[nr].joins.ethnic)
+            } else {
+                None
+            };
+            if let Some(nr) = shared
+                && let Some(country) = self.ethnic_country(e)
+            {
+                let (start, end) = (self.atoms[i].start, self.atoms[i].end);
+                if is_armed(t.nouns[nr].inter) {
+                    let o = self.militia_out(start, end, e);
+                    self.out.push(o);
+                } else {
+                    self.collective_out(start, end, end, e, nr, country);
+                }
                 return Some(i + 1);
             }
             // "armed Fulani": the group named as armed men; "Fulanis attacked …": the people in the
@@ -795,34 +827,42 @@ impl<'a> Scanner<'a> {
             self.out.push(o);
             return Some(i + 1);
         };
-        let row = &t.ethnic[e];
-        let noun = &t.nouns[nr];
         let country = self.ethnic_country(e)?;
-        let cname = &t.countries[country].name;
-        let iso = Some(t.countries[country].iso);
         let (start, end) = (self.atoms[i].start, self.atoms[i + 1].end);
-        if is_armed(noun.inter) {
+        if is_armed(t.nouns[nr].inter) {
             let o = self.militia_out(start, end, e);
             self.out.push(o);
         } else {
-            let label = match &noun.label {
-                Label::Plain(l) => l.as_str(),
-                _ => "Civilians",
-            };
-            let name = self.lex.collective_name(label, Some(country));
-            self.out.push(Out { start, end, name, inter: noun.inter, country: iso, kind: ActorKind::Collective });
-            let group = format!("{} {} Group ({cname})", row.name, row.kind);
-            let inner_end = self.atoms[i].end;
-            self.out.push(Out {
-                start,
-                end: inner_end,
-                name: group,
-                inter: Inter::IdentityMilitias,
-                country: iso,
-                kind: ActorKind::Collective,
-            });
+            self.collective_out(start, end, self.atoms[i].end, e, nr, country);
         }
         Some(i + 2)
+    }
+
+    /// People of ethnic group `e` named by the unarmed head word `nr` ("Oromo protesters", "the Nuer
+    /// community"): the collective over `start..end`, and the identity group over `start..inner_end`.
+    fn collective_out(&mut self, start: usize, end: usize, inner_end: usize, e: usize, nr: usize, country: usize) {
+        let t = &self.lex.tables;
+        let row = &t.ethnic[e];
+        let noun = &t.nouns[nr];
+        let cname = &t.countries[country].name;
+        let iso = Some(t.countries[country].iso);
+        let label = match &noun.label {
+            Label::Plain(l) => l.as_str(),
+            _ => "Civilians",
+        };
+        let name = self.lex.collective_name(label, Some(country));
+        let militia = Some(format!("{} {} Militia ({cname})", row.name, row.kind));
+        self.out.push(Out { start, end, name, inter: noun.inter, country: iso, kind: ActorKind::Collective, militia });
+        let group = format!("{} {} Group ({cname})", row.name, row.kind);
+        self.out.push(Out {
+            start,
+            end: inner_end,
+            name: group,
+            inter: Inter::IdentityMilitias,
+            country: iso,
+            kind: ActorKind::Collective,
+            militia: None,
+        });
     }
 
     /// The country an ethnic group's actors belong to here: the document's, when the group lives there.
@@ -851,6 +891,7 @@ impl<'a> Scanner<'a> {
             inter: Inter::IdentityMilitias,
             country: country.map(|c| t.countries[c].iso),
             kind: ActorKind::Group,
+            militia: None,
         }
     }
 
@@ -894,7 +935,15 @@ impl<'a> Scanner<'a> {
             Label::Plain(label) => {
                 let name = self.lex.collective_name(label, self.ctx);
                 let country = self.ctx.map(|c| self.lex.tables.countries[c].iso);
-                self.out.push(Out { start, end, name, inter: row.inter, country, kind: ActorKind::Collective });
+                self.out.push(Out {
+                    start,
+                    end,
+                    name,
+                    inter: row.inter,
+                    country,
+                    kind: ActorKind::Collective,
+                    militia: None,
+                });
             }
             Label::Anaphor(fallback) => {
                 self.pending.push(Pending {
@@ -1030,6 +1079,7 @@ impl<'a> Scanner<'a> {
                 inter: Inter::IdentityMilitias,
                 country: country.map(|c| t.countries[c].iso),
                 kind: ActorKind::Group,
+                militia: None,
             });
         }
         Some(i + 1)
@@ -1105,6 +1155,7 @@ impl<'a> Scanner<'a> {
                         inter: src.inter,
                         country: src.country,
                         kind: ActorKind::Group,
+                        militia: None,
                     }
                 }
                 None => {
@@ -1117,6 +1168,7 @@ impl<'a> Scanner<'a> {
                         inter: if label == "Islamist Militia" { Inter::PoliticalMilitias } else { p.prefer },
                         country,
                         kind: ActorKind::Collective,
+                        militia: None,
                     }
                 }
             };
