@@ -68,6 +68,7 @@ impl Store {
         let path = self.path.clone();
         let config = self.options.fusion.clone();
         self.fused_count = None;
+        self.hood = None;
         let sql = |e| StoreError::sqlite(&path, e);
         // Move what the ingest just committed from the WAL into the database
         // file first: fusion reads every event, and pages in the main file
@@ -234,8 +235,10 @@ impl Store {
         set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
         set_meta(&tx, "fusion_blocks", &blocks_signature(&config)).map_err(sql)?;
         fts.write(&tx).map_err(sql)?;
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
         tx.commit().map_err(sql)?;
         self.fused_count = Some(summary.fused);
+        self.seen_version = Some(version);
         // Keep the query planner's statistics fresh (sampled: cheap on big stores).
         self.conn
             .execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;")
@@ -287,8 +290,12 @@ fn note_country(tx: &Transaction<'_>, b: &Built, seen: &mut HashSet<(String, Str
 /// The events around some events, loaded from the store as far as fusion
 /// needs them: a [`ReportIndex`] of them, their fingerprints, and which
 /// (block, precision class, date range)s have been read.
-struct Neighbourhood<'c> {
-    config: &'c FusionConfig,
+///
+/// A writer keeps it from one batch to the next (`Store::hood`): the events
+/// it writes are added, those it deletes removed, so that a range read once
+/// stays complete and later batches read only what they have not seen.
+pub(crate) struct Neighbourhood {
+    config: FusionConfig,
     index: ReportIndex,
     prints: HashMap<i64, String>,
     blocks: HashMap<i64, Option<Block>>,
@@ -296,10 +303,10 @@ struct Neighbourhood<'c> {
     loaded: HashMap<(i64, u8), Vec<(i32, i32)>>,
 }
 
-impl<'c> Neighbourhood<'c> {
-    fn new(config: &'c FusionConfig) -> Neighbourhood<'c> {
+impl Neighbourhood {
+    pub(crate) fn new(config: &FusionConfig) -> Neighbourhood {
         Neighbourhood {
-            config,
+            config: config.clone(),
             index: ReportIndex::new(config),
             prints: HashMap::new(),
             blocks: HashMap::new(),
@@ -312,6 +319,19 @@ impl<'c> Neighbourhood<'c> {
             self.blocks.insert(id, block);
             self.index.insert(row_key(id), report);
         }
+    }
+
+    /// Forgets an event that was deleted (its row id may be given to a new one).
+    fn remove(&mut self, id: i64) {
+        if self.prints.remove(&id).is_some() {
+            self.blocks.remove(&id);
+            self.index.remove(row_key(id));
+        }
+    }
+
+    /// Number of events held.
+    pub(crate) fn len(&self) -> usize {
+        self.prints.len()
     }
 
     /// Adds a stored event row: id, uid, document id, features, fingerprint, fblock, fclass, fday.
@@ -331,7 +351,7 @@ impl<'c> Neighbourhood<'c> {
         let blob: Vec<u8> = r.get(3).map_err(sql)?;
         let features = match Features::decode(&blob) {
             Some(f) => f,
-            None => recomputed_features(tx, path, id, &uid, self.config)?,
+            None => recomputed_features(tx, path, id, &uid, &self.config)?,
         };
         let block = match (r.get::<_, Option<i64>>(5), r.get::<_, Option<u8>>(6), r.get::<_, Option<i32>>(7)) {
             (Ok(Some(b)), Ok(Some(c)), Ok(Some(d))) => Some((b, c, d)),
@@ -367,16 +387,16 @@ impl<'c> Neighbourhood<'c> {
         (block, class, lo, hi): (i64, u8, i32, i32),
     ) -> Result<(), StoreError> {
         let sql = |e| StoreError::sqlite(path, e);
-        let mut stmt = tx
-            .prepare_cached(
-                "SELECT id, uid, document_id, features, fingerprint, fblock, fclass, fday FROM events \
-                 WHERE fblock = ?1 AND fclass = ?2 AND fday BETWEEN ?3 AND ?4",
-            )
+        // Row ids first (from the index alone): most are held already.
+        let unseen: Vec<i64> = tx
+            .prepare_cached("SELECT id FROM events WHERE fblock = ?1 AND fclass = ?2 AND fday BETWEEN ?3 AND ?4")
+            .map_err(sql)?
+            .query_map(params![block, class, lo, hi], |r| r.get::<_, i64>(0))
+            .map_err(sql)?
+            .filter(|id| id.as_ref().map_or(true, |id| !self.prints.contains_key(id)))
+            .collect::<rusqlite::Result<_>>()
             .map_err(sql)?;
-        let mut rows = stmt.query(params![block, class, lo, hi]).map_err(sql)?;
-        while let Some(r) = rows.next().map_err(sql)? {
-            self.add_row(path, tx, r)?;
-        }
+        self.load_ids(tx, path, &unseen)?;
         let list = self.loaded.entry((block, class)).or_default();
         list.push((lo, hi));
         list.sort_unstable();
@@ -445,14 +465,18 @@ impl<'c> Neighbourhood<'c> {
 pub(crate) fn fuse_written<'a>(
     tx: &Transaction<'_>,
     path: &std::path::Path,
-    config: &FusionConfig,
+    hood: &mut Neighbourhood,
     added: &[Written<'a>],
+    deleted: &[i64],
     dirty: &BTreeSet<i64>,
 ) -> Result<FusionSummary, StoreError> {
     let start = Instant::now();
     let sql = |e| StoreError::sqlite(path, e);
+    let config = &hood.config.clone();
     let mut summary = FusionSummary { events: added.len() as u64, ..FusionSummary::default() };
-    let mut hood = Neighbourhood::new(config);
+    for &id in deleted {
+        hood.remove(id);
+    }
     let mut seeds: Vec<u64> = Vec::new();
     let mut fresh: HashMap<i64, &Written<'a>> = HashMap::with_capacity(added.len());
     for w in added {
@@ -619,6 +643,21 @@ struct Loaded {
     event: Event,
 }
 
+/// The JSON of a fused event of one report (stored as `''`), rebuilt from
+/// that report: its uid, event JSON, document key and publication date.
+/// `fuse_group` of one member, as [`Built::new`] gives it when writing.
+pub(crate) fn single_json(
+    path: &std::path::Path,
+    uid: &str,
+    json: &str,
+    document: &str,
+    published: Option<&str>,
+) -> Result<String, StoreError> {
+    let event = decode_event(path, uid, json)?;
+    let member = Member { key: uid, document, published: published.and_then(|p| p.parse().ok()), event: &event };
+    Ok(serde_json::to_string(&fuse_group(&[member])).expect("fused events always serialise"))
+}
+
 fn decode_event(path: &std::path::Path, uid: &str, json: &str) -> Result<Event, StoreError> {
     let v: serde_json::Value = serde_json::from_str(json).map_err(|e| StoreError::Decode {
         path: path.to_path_buf(),
@@ -696,7 +735,13 @@ pub(crate) struct Built {
 impl Built {
     pub(crate) fn new(key: &str, fingerprint: &str, members: &[Member<'_>]) -> Built {
         let fused = fuse_group(members);
-        let json = serde_json::to_string(&fused).expect("fused events always serialise");
+        // A fused event of one report is not stored as JSON: readers rebuild
+        // it from its report's event row ([`single_json`]), the same way.
+        let json = if members.len() == 1 {
+            String::new()
+        } else {
+            serde_json::to_string(&fused).expect("fused events always serialise")
+        };
         // Every name any report gave, so that `--actor` finds the event whichever outlet named whom.
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for m in members {

@@ -116,6 +116,13 @@ pub struct Store {
     options: StoreOptions,
     /// The number of fused events as of the last fusing write (a count reads a whole index).
     fused_count: Option<u64>,
+    /// What incremental fusion read and wrote so far (kept between
+    /// [`Store::write_batch_fused`] calls; dropped by any other write).
+    hood: Option<Box<fusion::Neighbourhood>>,
+    /// `PRAGMA data_version` when this connection last fused: while it is
+    /// the same, no other connection has committed, and `fused_count` and
+    /// `hood` still hold.
+    seen_version: Option<i64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -189,7 +196,7 @@ impl Store {
             let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0)).map_err(sql)?;
         }
         schema::migrate(&mut conn, path, version, SCHEMA_VERSION).map_err(|e| read_only_dir(path, e))?;
-        Ok(Store { conn, path: path.to_path_buf(), options, fused_count: None })
+        Ok(Store { conn, path: path.to_path_buf(), options, fused_count: None, hood: None, seen_version: None })
     }
 
     /// Opens an existing store for reading only (query, export). Works while
@@ -221,7 +228,14 @@ impl Store {
                 ),
             });
         }
-        Ok(Store { conn, path: path.to_path_buf(), options: StoreOptions::default(), fused_count: None })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            options: StoreOptions::default(),
+            fused_count: None,
+            hood: None,
+            seen_version: None,
+        })
     }
 
     /// The database file.
