@@ -424,3 +424,111 @@ fn a_fused_event_of_one_report_is_rebuilt_from_it_and_older_stores_are_converted
     let blank: i64 = c.query_row("SELECT count(*) FROM clusters WHERE json = ''", [], |r| r.get(0)).unwrap();
     assert_eq!(blank, 3);
 }
+
+/// A report with its place and actor mentions (one place resolved with a second-order division, one
+/// without, one unresolved; a quote and a backslash in a name).
+fn with_mentions() -> (sitrep_ingest::RawDocument, sitrep_model::DocumentRecord) {
+    use sitrep_model::{ActorMention, Inter, PlaceMention, Span, TextRange};
+    let (raw, mut rec) = corpus().remove(0);
+    let text = rec.document.text.clone().unwrap();
+    let span = |words: &str| {
+        let start = text.find(words).unwrap();
+        Span::of(&text, TextRange::new(start, start + words.len()))
+    };
+    let place = |words: &str, name: Option<&str>, admin2: Option<&str>, point: Option<(f64, f64)>| PlaceMention {
+        span: span(words),
+        name: name.map(str::to_owned),
+        geonameid: name.map(|_| 99_123),
+        feature_code: name.map(|_| "PPLA".to_owned()),
+        iso: name.map(|_| "IQ".to_owned()),
+        country: name.map(|_| "Iraq".to_owned()),
+        admin1: name.map(|_| "Nineveh \"North\"".to_owned()),
+        admin2: admin2.map(str::to_owned),
+        latitude: point.map(|p| p.0),
+        longitude: point.map(|p| p.1),
+        kind: if name.is_some() { "place" } else { "sub-place" },
+        geo_precision: name.map(|_| 1),
+        confidence: 0.95,
+    };
+    let first = text.split_whitespace().next().unwrap().to_owned();
+    rec.places = vec![
+        place(&first, Some("Mosul"), Some("Mosul \\ District"), Some((36.335_66, -1.533_88))),
+        place(&first, Some("Mosul"), None, Some((36.3, 43.119_000_1))),
+        place(&first, None, None, None),
+    ];
+    rec.actors = vec![
+        ActorMention { span: span(&first), name: "Coalition".into(), inter: Inter::External, country: None },
+        ActorMention {
+            span: span(&first),
+            name: "Police \"A\"".into(),
+            inter: Inter::StateForces,
+            country: Some("IQ".into()),
+        },
+    ];
+    (raw, rec)
+}
+
+#[test]
+fn mention_views_give_the_contract_s_fields_and_older_stores_are_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    let doc = with_mentions();
+    let mut store = Store::open(&path).unwrap();
+    store.write_batch_fused(&prepared(std::slice::from_ref(&doc))).unwrap();
+    assert_eq!((store.counts().unwrap().places, store.counts().unwrap().actors), (3, 2));
+    drop(store);
+    let check = |c: &rusqlite::Connection| {
+        let places: Vec<(String, i64, i64, Option<String>, Option<i64>, Option<f64>, String)> = c
+            .prepare("SELECT text, start_byte, end_byte, name, geonameid, latitude, json FROM places ORDER BY ord")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(places.len(), 3);
+        for (p, m) in places.iter().zip(&doc.1.places) {
+            assert_eq!(p.6, serde_json::to_string(m).unwrap(), "the contract's object, byte for byte");
+            assert_eq!(
+                (p.0.as_str(), p.1, p.2),
+                (m.span.text.as_str(), i64::from(m.span.start), i64::from(m.span.end))
+            );
+            assert_eq!((&p.3, p.4, p.5), (&m.name, m.geonameid.map(i64::from), m.latitude));
+        }
+        let actors: Vec<(String, String, i64, Option<String>)> = c
+            .prepare("SELECT text, name, inter, country FROM actors ORDER BY ord")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<_> = doc
+            .1
+            .actors
+            .iter()
+            .map(|a| (a.span.text.clone(), a.name.clone(), i64::from(a.inter.code()), a.country.clone()))
+            .collect();
+        assert_eq!(actors, expected);
+    };
+    let c = rusqlite::Connection::open(&path).unwrap();
+    check(&c);
+    let compact: (String, String) =
+        c.query_row("SELECT places, actors FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert!(compact.0.starts_with("[[") && compact.1.starts_with("[["), "{compact:?}");
+    // Schema 3 stored the contract's objects: migrating converts them to what this version writes.
+    c.execute(
+        "UPDATE documents SET places = ?1, actors = ?2",
+        [serde_json::to_string(&doc.1.places).unwrap(), serde_json::to_string(&doc.1.actors).unwrap()],
+    )
+    .unwrap();
+    let old_views = include_str!("../../migrations/0001_documents.sql").split("CREATE VIEW places").nth(1).unwrap();
+    c.execute_batch(&format!("DROP VIEW places; DROP VIEW actors; CREATE VIEW places {old_views}")).unwrap();
+    check(&c);
+    c.execute_batch("PRAGMA user_version = 3").unwrap();
+    drop(c);
+    drop(Store::open(&path).unwrap());
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let converted: (String, String) =
+        c.query_row("SELECT places, actors FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(converted, compact);
+    check(&c);
+}
