@@ -468,6 +468,9 @@ fn with_mentions() -> (sitrep_ingest::RawDocument, sitrep_model::DocumentRecord)
     (raw, rec)
 }
 
+/// Columns of the `places` view: text, start_byte, end_byte, name, geonameid, latitude, json.
+type PlaceRow = (String, i64, i64, Option<String>, Option<i64>, Option<f64>, String);
+
 #[test]
 fn mention_views_give_the_contract_s_fields_and_older_stores_are_converted() {
     let dir = tempfile::tempdir().unwrap();
@@ -478,7 +481,7 @@ fn mention_views_give_the_contract_s_fields_and_older_stores_are_converted() {
     assert_eq!((store.counts().unwrap().places, store.counts().unwrap().actors), (3, 2));
     drop(store);
     let check = |c: &rusqlite::Connection| {
-        let places: Vec<(String, i64, i64, Option<String>, Option<i64>, Option<f64>, String)> = c
+        let places: Vec<PlaceRow> = c
             .prepare("SELECT text, start_byte, end_byte, name, geonameid, latitude, json FROM places ORDER BY ord")
             .unwrap()
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
