@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rusqlite::{Transaction, params};
 use sitrep_fuse::{
-    Features, FusedEvent, FusionConfig, Member, Report, ReportIndex, blocks_signature, cluster, fuse_group, fused_id,
-    fusion_block,
+    Features, FusedEvent, FusionConfig, IdMap, Member, Report, ReportIndex, blocks_signature, cluster, fuse_group,
+    fused_id, fusion_block,
 };
 use sitrep_model::{Date, Event, stable_id};
 
@@ -297,8 +297,8 @@ fn note_country(tx: &Transaction<'_>, b: &Built, seen: &mut HashSet<(String, Str
 pub(crate) struct Neighbourhood {
     config: FusionConfig,
     index: ReportIndex,
-    prints: HashMap<i64, String>,
-    blocks: HashMap<i64, Option<Block>>,
+    prints: IdMap<i64, String>,
+    blocks: IdMap<i64, Option<Block>>,
     /// Per (block, class): the date ranges read, sorted and disjoint.
     loaded: HashMap<(i64, u8), Vec<(i32, i32)>>,
 }
@@ -308,8 +308,8 @@ impl Neighbourhood {
         Neighbourhood {
             config: config.clone(),
             index: ReportIndex::new(config),
-            prints: HashMap::new(),
-            blocks: HashMap::new(),
+            prints: IdMap::default(),
+            blocks: IdMap::default(),
             loaded: HashMap::new(),
         }
     }
@@ -478,7 +478,7 @@ pub(crate) fn fuse_written<'a>(
         hood.remove(id);
     }
     let mut seeds: Vec<u64> = Vec::new();
-    let mut fresh: HashMap<i64, &Written<'a>> = HashMap::with_capacity(added.len());
+    let mut fresh: IdMap<i64, &Written<'a>> = IdMap::with_capacity_and_hasher(added.len(), Default::default());
     for w in added {
         let report =
             Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
@@ -513,7 +513,7 @@ pub(crate) fn fuse_written<'a>(
     let groups = cluster(&reports, config);
 
     // The fused events these events belong to now.
-    let mut current: HashMap<i64, i64> = HashMap::new();
+    let mut current: IdMap<i64, i64> = IdMap::default();
     for chunk in ids.chunks(500) {
         let list: Vec<String> = chunk.iter().map(ToString::to_string).collect();
         let mut stmt = tx
@@ -567,7 +567,7 @@ pub(crate) fn fuse_written<'a>(
     stored_ids.sort_unstable();
     stored_ids.dedup();
     let stored_rows = if stored_ids.is_empty() { BTreeMap::new() } else { load_members(tx, path, &stored_ids)? };
-    let mut loaded: HashMap<i64, Loaded> = HashMap::with_capacity(stored_rows.len());
+    let mut loaded: IdMap<i64, Loaded> = IdMap::with_capacity_and_hasher(stored_rows.len(), Default::default());
     for (id, m) in &stored_rows {
         loaded.insert(*id, m.decode(path)?);
     }
