@@ -228,8 +228,10 @@ impl Store {
         let member: Option<(String, String, String, Option<String>)> = self
             .conn
             .prepare_cached(
+                // `(SELECT ?1)`, not `?1`: a parameter compared with an indexed column can make SQLite
+                // prepare the statement again for every new value, which cost more than the lookup.
                 "SELECT e.uid, e.json, d.key, d.published FROM fused_members m JOIN events e ON e.id = m.event \
-                 JOIN documents d ON d.id = e.document_id WHERE m.cluster = ?1",
+                 JOIN documents d ON d.id = e.document_id WHERE m.cluster = (SELECT ?1)",
             )
             .and_then(|mut s| s.query_row([cluster], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional())
             .map_err(|e| self.err(e))?;
