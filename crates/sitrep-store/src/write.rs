@@ -215,8 +215,9 @@ fn known(conn: &rusqlite::Connection, key: &str, hash: &str) -> rusqlite::Result
         Some(_) => return Ok(Known::Changed),
         None => {}
     }
+    // `(SELECT ?n)`: a bare parameter here made SQLite prepare the statement again at every call.
     let other: Option<String> = conn
-        .prepare_cached("SELECT min(key) FROM documents WHERE content_hash = ?1 AND key <> ?2")?
+        .prepare_cached("SELECT min(key) FROM documents WHERE content_hash = (SELECT ?1) AND key <> (SELECT ?2)")?
         .query_row([hash, key], |r| r.get(0))?;
     Ok(other.map_or(Known::New, Known::Duplicate))
 }
