@@ -69,7 +69,10 @@ impl FusedRow {
 
 impl Store {
     /// Calls `each` with every fused event that matches, ordered by date
-    /// (undated last) then id. Returns how many matched.
+    /// (undated last) then id. Returns how many matched. A fused event of one
+    /// report is rebuilt from that report; while fusion is pending after its
+    /// report was replaced (`--no-fuse`, `recode`), it is left out until the
+    /// next fusion pass removes or rebuilds it.
     ///
     /// # Errors
     /// A malformed full-text query ([`StoreError::BadTextQuery`]), a database
