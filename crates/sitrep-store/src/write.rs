@@ -142,7 +142,13 @@ impl Store {
         let mut sources = HashMap::new();
         for doc in docs {
             added.clear();
+            let before = deleted.events.len();
             out.push(write_one(&tx, doc, &engine, &now, &mut sources, &mut deleted, &mut added).map_err(sql)?);
+            if deleted.events.len() > before && !written.is_empty() {
+                // The document came twice in this batch: what its first copy wrote is gone.
+                let gone: BTreeSet<i64> = deleted.events[before..].iter().copied().collect();
+                written.retain(|w| !gone.contains(&w.id));
+            }
             let published = doc.published.as_deref().and_then(|p| p.parse().ok());
             written.extend(added.iter().map(|&(id, document_id, ord)| Written {
                 id,

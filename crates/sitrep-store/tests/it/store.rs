@@ -535,3 +535,33 @@ fn mention_views_give_the_contract_s_fields_and_older_stores_are_converted() {
     assert_eq!(converted, compact);
     check(&c);
 }
+
+#[test]
+fn a_document_given_twice_in_one_batch_is_fused_as_its_last_copy() {
+    // The first copy is written, then replaced within the same transaction: only the second
+    // copy's events exist, and only they are fused (in this batch and in the next ones).
+    let dir = tempfile::tempdir().unwrap();
+    let docs = corpus();
+    let (raw, rec) = &docs[1];
+    let mut second = (raw.clone(), rec.clone());
+    let sitrep_ingest::Body::Text(t) = &mut second.0.body else { unreachable!("text report") };
+    t.push_str(" The toll was later revised.");
+    second.1.document.text = Some(t.clone());
+    second.1.events[0].fatalities = 12;
+    let mut twice = docs.clone();
+    twice.push(second.clone());
+    let mut store = Store::open(&dir.path().join("twice.db")).unwrap();
+    let (written, _) = store.write_batch_fused(&prepared(&twice)).unwrap();
+    assert_eq!(written.last(), Some(&Disposition::Replaced));
+    // A later batch fuses against what is stored, not against the first copy.
+    let (_, f) = store.write_batch_fused(&prepared(&bridged())).unwrap();
+    let mut reference = Store::open(&dir.path().join("full.db")).unwrap();
+    let mut last = docs.clone();
+    last[1] = second;
+    last.extend(bridged());
+    reference.write_batch(&prepared(&last)).unwrap();
+    let full = reference.fuse().unwrap();
+    assert_eq!(all_jsonl(&store), all_jsonl(&reference));
+    assert_eq!(f.fused, full.fused);
+    assert_eq!(store.counts().unwrap().events, reference.counts().unwrap().events);
+}
