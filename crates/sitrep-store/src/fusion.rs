@@ -18,7 +18,6 @@ use sitrep_fuse::{
 };
 use sitrep_model::{Date, Event, stable_id};
 
-use crate::decode::event_from_json;
 use crate::prepare::PreparedEvent;
 use crate::write::set_meta;
 use crate::{Store, StoreError};
@@ -659,12 +658,7 @@ pub(crate) fn single_json(
 }
 
 fn decode_event(path: &std::path::Path, uid: &str, json: &str) -> Result<Event, StoreError> {
-    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| StoreError::Decode {
-        path: path.to_path_buf(),
-        what: format!("event {uid}"),
-        detail: e.to_string(),
-    })?;
-    event_from_json(&v).map_err(|detail| StoreError::Decode {
+    crate::decode::event_from_str(json).map_err(|detail| StoreError::Decode {
         path: path.to_path_buf(),
         what: format!("event {uid}"),
         detail,
