@@ -137,7 +137,8 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
 
     let progress = Progress::new(args.quiet);
     let total = Arc::new(AtomicU64::new(0));
-    {
+    // The total is for the progress bar only: counting reads every input once more.
+    if !progress.bar.is_hidden() {
         let (inputs, total) = (inputs.clone(), Arc::clone(&total));
         std::thread::spawn(move || {
             if let Some(n) = count_documents(&inputs) {

@@ -253,9 +253,17 @@ pub fn content_words(text: &str, config: &FusionConfig) -> Vec<u32> {
             continue;
         }
         word.clear();
-        word.extend(token.chars().flat_map(char::to_lowercase));
+        let ascii = token.is_ascii();
+        if ascii {
+            // The common case, without decoding characters: the same words.
+            word.push_str(token);
+            word.make_ascii_lowercase();
+        } else {
+            word.extend(token.chars().flat_map(char::to_lowercase));
+        }
         let digits = word.bytes().all(|b| b.is_ascii_digit());
-        if (!digits && word.chars().count() < 3) || config.stopwords.contains(word.as_str()) {
+        let short = if ascii { word.len() < 3 } else { word.chars().count() < 3 };
+        if (!digits && short) || config.stopwords.contains(word.as_str()) {
             continue;
         }
         if !digits && word.len() > 4 && word.ends_with('s') && !word.ends_with("ss") {
@@ -335,6 +343,11 @@ mod tests {
         let b = content_words("4 villager killed by gunman", &c);
         assert_eq!(a.len(), 4, "gunmen, killed, 4, villager");
         assert_eq!(a.iter().filter(|w| b.contains(w)).count(), 3);
+        // Letters beyond ASCII are lower-cased and counted as characters, as ASCII ones are.
+        assert_eq!(content_words("ÉTÉ Été été", &c), content_words("été", &c));
+        assert_eq!(content_words("Ünal", &c), content_words("ünal", &c));
+        assert_eq!(content_words("ÉT", &c), vec![], "two characters, however many bytes");
+        assert_eq!(content_words("KILLED killed", &c), content_words("killed", &c));
         assert_eq!(day_number(Date::constant(1970, 1, 2)), 1);
         assert_eq!(day_number(Date::constant(1969, 12, 31)), -1);
     }

@@ -11,11 +11,38 @@
 //! it was. A report that links two components (a bridge) makes them one.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::cluster::{Report, block_of, family_components, score_pair};
 use crate::config::FusionConfig;
 
 type Block = (u8, [u8; 2]);
+
+/// A hasher for integer ids (a multiply and a rotate: ids are not chosen by
+/// an adversary, and SipHash was a good part of looking reports up). Maps
+/// keyed with it are only looked up, never iterated for output.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n.cast_unsigned());
+    }
+}
+
+/// A `HashMap` keyed by integer ids ([`IdHasher`]).
+pub type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 /// Reports by id, with a (block, date) index and the candidate pairs among
 /// them (found once, when a report is added). Ids are the caller's (a store
@@ -24,10 +51,10 @@ type Block = (u8, [u8; 2]);
 pub struct ReportIndex {
     config: FusionConfig,
     component: Vec<u8>,
-    reports: HashMap<u64, Report>,
+    reports: IdMap<u64, Report>,
     blocks: BTreeMap<Block, [BTreeSet<(i32, u64)>; 3]>,
     /// Candidate partners of each report.
-    pairs: HashMap<u64, Vec<u64>>,
+    pairs: IdMap<u64, Vec<u64>>,
 }
 
 impl ReportIndex {
@@ -37,9 +64,9 @@ impl ReportIndex {
         ReportIndex {
             config: config.clone(),
             component: family_components(config),
-            reports: HashMap::new(),
+            reports: IdMap::default(),
             blocks: BTreeMap::new(),
-            pairs: HashMap::new(),
+            pairs: IdMap::default(),
         }
     }
 

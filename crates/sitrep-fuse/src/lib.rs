@@ -50,7 +50,7 @@ mod merge;
 pub use cluster::{PairScore, Report, blocks_signature, cluster, fusion_block, haversine_km, score_pair};
 pub use config::{ConfigError, FusionConfig, Weights};
 pub use features::{ActorKey, FEATURES_VERSION, Features, content_words, day_number, fnv32};
-pub use index::ReportIndex;
+pub use index::{IdHasher, IdMap, ReportIndex};
 pub use merge::{FusedEvent, Member, SourceRef, fuse_group, fused_id};
 
 /// Clusters reports given as [`Member`]s and fuses each group: the one-call

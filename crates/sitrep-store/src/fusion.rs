@@ -13,12 +13,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rusqlite::{Transaction, params};
 use sitrep_fuse::{
-    Features, FusedEvent, FusionConfig, Member, Report, ReportIndex, blocks_signature, cluster, fuse_group, fused_id,
-    fusion_block,
+    Features, FusedEvent, FusionConfig, IdMap, Member, Report, ReportIndex, blocks_signature, cluster, fuse_group,
+    fused_id, fusion_block,
 };
 use sitrep_model::{Date, Event, stable_id};
 
-use crate::decode::event_from_json;
 use crate::prepare::PreparedEvent;
 use crate::write::set_meta;
 use crate::{Store, StoreError};
@@ -68,6 +67,7 @@ impl Store {
         let path = self.path.clone();
         let config = self.options.fusion.clone();
         self.fused_count = None;
+        self.hood = None;
         let sql = |e| StoreError::sqlite(&path, e);
         // Move what the ingest just committed from the WAL into the database
         // file first: fusion reads every event, and pages in the main file
@@ -234,8 +234,10 @@ impl Store {
         set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
         set_meta(&tx, "fusion_blocks", &blocks_signature(&config)).map_err(sql)?;
         fts.write(&tx).map_err(sql)?;
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
         tx.commit().map_err(sql)?;
         self.fused_count = Some(summary.fused);
+        self.seen_version = Some(version);
         // Keep the query planner's statistics fresh (sampled: cheap on big stores).
         self.conn
             .execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize;")
@@ -287,22 +289,26 @@ fn note_country(tx: &Transaction<'_>, b: &Built, seen: &mut HashSet<(String, Str
 /// The events around some events, loaded from the store as far as fusion
 /// needs them: a [`ReportIndex`] of them, their fingerprints, and which
 /// (block, precision class, date range)s have been read.
-struct Neighbourhood<'c> {
-    config: &'c FusionConfig,
+///
+/// A writer keeps it from one batch to the next (`Store::hood`): the events
+/// it writes are added, those it deletes removed, so that a range read once
+/// stays complete and later batches read only what they have not seen.
+pub(crate) struct Neighbourhood {
+    config: FusionConfig,
     index: ReportIndex,
-    prints: HashMap<i64, String>,
-    blocks: HashMap<i64, Option<Block>>,
+    prints: IdMap<i64, String>,
+    blocks: IdMap<i64, Option<Block>>,
     /// Per (block, class): the date ranges read, sorted and disjoint.
     loaded: HashMap<(i64, u8), Vec<(i32, i32)>>,
 }
 
-impl<'c> Neighbourhood<'c> {
-    fn new(config: &'c FusionConfig) -> Neighbourhood<'c> {
+impl Neighbourhood {
+    pub(crate) fn new(config: &FusionConfig) -> Neighbourhood {
         Neighbourhood {
-            config,
+            config: config.clone(),
             index: ReportIndex::new(config),
-            prints: HashMap::new(),
-            blocks: HashMap::new(),
+            prints: IdMap::default(),
+            blocks: IdMap::default(),
             loaded: HashMap::new(),
         }
     }
@@ -312,6 +318,19 @@ impl<'c> Neighbourhood<'c> {
             self.blocks.insert(id, block);
             self.index.insert(row_key(id), report);
         }
+    }
+
+    /// Forgets an event that was deleted (its row id may be given to a new one).
+    fn remove(&mut self, id: i64) {
+        if self.prints.remove(&id).is_some() {
+            self.blocks.remove(&id);
+            self.index.remove(row_key(id));
+        }
+    }
+
+    /// Number of events held.
+    pub(crate) fn len(&self) -> usize {
+        self.prints.len()
     }
 
     /// Adds a stored event row: id, uid, document id, features, fingerprint, fblock, fclass, fday.
@@ -331,7 +350,7 @@ impl<'c> Neighbourhood<'c> {
         let blob: Vec<u8> = r.get(3).map_err(sql)?;
         let features = match Features::decode(&blob) {
             Some(f) => f,
-            None => recomputed_features(tx, path, id, &uid, self.config)?,
+            None => recomputed_features(tx, path, id, &uid, &self.config)?,
         };
         let block = match (r.get::<_, Option<i64>>(5), r.get::<_, Option<u8>>(6), r.get::<_, Option<i32>>(7)) {
             (Ok(Some(b)), Ok(Some(c)), Ok(Some(d))) => Some((b, c, d)),
@@ -367,16 +386,16 @@ impl<'c> Neighbourhood<'c> {
         (block, class, lo, hi): (i64, u8, i32, i32),
     ) -> Result<(), StoreError> {
         let sql = |e| StoreError::sqlite(path, e);
-        let mut stmt = tx
-            .prepare_cached(
-                "SELECT id, uid, document_id, features, fingerprint, fblock, fclass, fday FROM events \
-                 WHERE fblock = ?1 AND fclass = ?2 AND fday BETWEEN ?3 AND ?4",
-            )
+        // Row ids first (from the index alone): most are held already.
+        let unseen: Vec<i64> = tx
+            .prepare_cached("SELECT id FROM events WHERE fblock = ?1 AND fclass = ?2 AND fday BETWEEN ?3 AND ?4")
+            .map_err(sql)?
+            .query_map(params![block, class, lo, hi], |r| r.get::<_, i64>(0))
+            .map_err(sql)?
+            .filter(|id| id.as_ref().map_or(true, |id| !self.prints.contains_key(id)))
+            .collect::<rusqlite::Result<_>>()
             .map_err(sql)?;
-        let mut rows = stmt.query(params![block, class, lo, hi]).map_err(sql)?;
-        while let Some(r) = rows.next().map_err(sql)? {
-            self.add_row(path, tx, r)?;
-        }
+        self.load_ids(tx, path, &unseen)?;
         let list = self.loaded.entry((block, class)).or_default();
         list.push((lo, hi));
         list.sort_unstable();
@@ -445,16 +464,20 @@ impl<'c> Neighbourhood<'c> {
 pub(crate) fn fuse_written<'a>(
     tx: &Transaction<'_>,
     path: &std::path::Path,
-    config: &FusionConfig,
+    hood: &mut Neighbourhood,
     added: &[Written<'a>],
+    deleted: &[i64],
     dirty: &BTreeSet<i64>,
 ) -> Result<FusionSummary, StoreError> {
     let start = Instant::now();
     let sql = |e| StoreError::sqlite(path, e);
+    let config = &hood.config.clone();
     let mut summary = FusionSummary { events: added.len() as u64, ..FusionSummary::default() };
-    let mut hood = Neighbourhood::new(config);
+    for &id in deleted {
+        hood.remove(id);
+    }
     let mut seeds: Vec<u64> = Vec::new();
-    let mut fresh: HashMap<i64, &Written<'a>> = HashMap::with_capacity(added.len());
+    let mut fresh: IdMap<i64, &Written<'a>> = IdMap::with_capacity_and_hasher(added.len(), Default::default());
     for w in added {
         let report =
             Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
@@ -489,7 +512,7 @@ pub(crate) fn fuse_written<'a>(
     let groups = cluster(&reports, config);
 
     // The fused events these events belong to now.
-    let mut current: HashMap<i64, i64> = HashMap::new();
+    let mut current: IdMap<i64, i64> = IdMap::default();
     for chunk in ids.chunks(500) {
         let list: Vec<String> = chunk.iter().map(ToString::to_string).collect();
         let mut stmt = tx
@@ -543,7 +566,7 @@ pub(crate) fn fuse_written<'a>(
     stored_ids.sort_unstable();
     stored_ids.dedup();
     let stored_rows = if stored_ids.is_empty() { BTreeMap::new() } else { load_members(tx, path, &stored_ids)? };
-    let mut loaded: HashMap<i64, Loaded> = HashMap::with_capacity(stored_rows.len());
+    let mut loaded: IdMap<i64, Loaded> = IdMap::with_capacity_and_hasher(stored_rows.len(), Default::default());
     for (id, m) in &stored_rows {
         loaded.insert(*id, m.decode(path)?);
     }
@@ -619,13 +642,23 @@ struct Loaded {
     event: Event,
 }
 
+/// The JSON of a fused event of one report (stored as `''`), rebuilt from
+/// that report: its uid, event JSON, document key and publication date.
+/// `fuse_group` of one member, as [`Built::new`] gives it when writing.
+pub(crate) fn single_json(
+    path: &std::path::Path,
+    uid: &str,
+    json: &str,
+    document: &str,
+    published: Option<&str>,
+) -> Result<String, StoreError> {
+    let event = decode_event(path, uid, json)?;
+    let member = Member { key: uid, document, published: published.and_then(|p| p.parse().ok()), event: &event };
+    Ok(serde_json::to_string(&fuse_group(&[member])).expect("fused events always serialise"))
+}
+
 fn decode_event(path: &std::path::Path, uid: &str, json: &str) -> Result<Event, StoreError> {
-    let v: serde_json::Value = serde_json::from_str(json).map_err(|e| StoreError::Decode {
-        path: path.to_path_buf(),
-        what: format!("event {uid}"),
-        detail: e.to_string(),
-    })?;
-    event_from_json(&v).map_err(|detail| StoreError::Decode {
+    crate::decode::event_from_str(json).map_err(|detail| StoreError::Decode {
         path: path.to_path_buf(),
         what: format!("event {uid}"),
         detail,
@@ -696,7 +729,13 @@ pub(crate) struct Built {
 impl Built {
     pub(crate) fn new(key: &str, fingerprint: &str, members: &[Member<'_>]) -> Built {
         let fused = fuse_group(members);
-        let json = serde_json::to_string(&fused).expect("fused events always serialise");
+        // A fused event of one report is not stored as JSON: readers rebuild
+        // it from its report's event row ([`single_json`]), the same way.
+        let json = if members.len() == 1 {
+            String::new()
+        } else {
+            serde_json::to_string(&fused).expect("fused events always serialise")
+        };
         // Every name any report gave, so that `--actor` finds the event whichever outlet named whom.
         let mut names: BTreeSet<&str> = BTreeSet::new();
         for m in members {

@@ -24,6 +24,10 @@
 //!   (a report that bridges two fused events merges them), clustered
 //!   again, and only fused events that gain, lose or change members are
 //!   rewritten (`fused_members` says which fused event each event is in).
+//!   The writer keeps what it has read of the neighbourhood (and the events
+//!   it wrote) in memory from one batch to the next, so that later batches
+//!   read only rows they have not seen; `PRAGMA data_version` tells it when
+//!   another connection committed in between, and it starts afresh.
 //!   The store is fused after every committed batch, so a killed ingest
 //!   leaves nothing to catch up. [`Store::fuse`] is the full pass: it
 //!   clusters every stored event with `sitrep_fuse` and rewrites only the
@@ -38,10 +42,14 @@
 //!   (one million stored events: a country and a month in well under a
 //!   millisecond, see `benches/query.rs`).
 //! - **Layout.** `documents` (content hash, metadata, raw body, analysed
-//!   text, place and actor mentions as JSON with `places`/`actors` views),
-//!   `events` (one per report: the contract JSON, fusion features and
-//!   block), `sources` (outlets), `clusters` (fused events, with
-//!   `clusters_fts`), `fused_members` (event → fused event), `meta`.
+//!   text, place and actor mentions as JSON arrays of values, one array per
+//!   mention, with `places`/`actors` views giving them as columns and the
+//!   places as the contract's objects), `events` (one per report: the
+//!   contract JSON, fusion features and block), `sources` (outlets),
+//!   `clusters` (fused events, with `clusters_fts`; a fused event of one
+//!   report stores `''` as its JSON, which readers rebuild from that report's
+//!   event, see migration 0004), `fused_members` (event → fused event),
+//!   `meta`.
 //! - **Schema.** Versioned (`PRAGMA user_version`, [`SCHEMA_VERSION`]) and
 //!   migrated forward in one transaction (`migrations/*.sql`); a file of
 //!   another program, a damaged file or a file of a newer sitrep is refused
@@ -116,6 +124,13 @@ pub struct Store {
     options: StoreOptions,
     /// The number of fused events as of the last fusing write (a count reads a whole index).
     fused_count: Option<u64>,
+    /// What incremental fusion read and wrote so far (kept between
+    /// [`Store::write_batch_fused`] calls; dropped by any other write).
+    hood: Option<Box<fusion::Neighbourhood>>,
+    /// `PRAGMA data_version` when this connection last fused: while it is
+    /// the same, no other connection has committed, and `fused_count` and
+    /// `hood` still hold.
+    seen_version: Option<i64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -189,7 +204,7 @@ impl Store {
             let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0)).map_err(sql)?;
         }
         schema::migrate(&mut conn, path, version, SCHEMA_VERSION).map_err(|e| read_only_dir(path, e))?;
-        Ok(Store { conn, path: path.to_path_buf(), options, fused_count: None })
+        Ok(Store { conn, path: path.to_path_buf(), options, fused_count: None, hood: None, seen_version: None })
     }
 
     /// Opens an existing store for reading only (query, export). Works while
@@ -221,7 +236,14 @@ impl Store {
                 ),
             });
         }
-        Ok(Store { conn, path: path.to_path_buf(), options: StoreOptions::default(), fused_count: None })
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            options: StoreOptions::default(),
+            fused_count: None,
+            hood: None,
+            seen_version: None,
+        })
     }
 
     /// The database file.

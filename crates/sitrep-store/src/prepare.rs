@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sitrep_fuse::{Features, FusionConfig, Member, fused_id, fusion_block};
 use sitrep_ingest::{Body, RawDocument};
-use sitrep_model::{Date, Diagnostic, DocumentRecord, Event, Level, stable_id};
+use sitrep_model::{ActorMention, Date, Diagnostic, DocumentRecord, Event, Level, PlaceMention, stable_id};
 
 use crate::fusion::Built;
 
@@ -28,9 +28,9 @@ pub struct PreparedDocument {
     pub(crate) author: Option<String>,
     pub(crate) diagnostics: String,
     pub(crate) events: Vec<PreparedEvent>,
-    /// The record's place mentions, as a JSON array.
+    /// The record's place mentions ([`compact_places`]).
     pub(crate) places: String,
-    /// The record's actor mentions, as a JSON array.
+    /// The record's actor mentions ([`compact_actors`]).
     pub(crate) actors: String,
 }
 
@@ -253,8 +253,8 @@ pub fn prepare(
             }
         })
         .collect();
-    let places = serde_json::to_string(&record.places).expect("places always serialise");
-    let actors = serde_json::to_string(&record.actors).expect("actors always serialise");
+    let places = compact_places(&record.places);
+    let actors = compact_actors(&record.actors);
     PreparedDocument {
         key: meta.id.clone(),
         hash,
@@ -276,6 +276,46 @@ pub fn prepare(
         places,
         actors,
     }
+}
+
+/// Place mentions as stored: a JSON array with one array per mention, its
+/// values in the order of the contract's keys (`text`, `start`, `end`,
+/// `name`, `geonameid`, `feature_code`, `iso`, `country`, `admin1`, `admin2`,
+/// `latitude`, `longitude`, `kind`, `geo_precision`, `confidence`; `admin2`
+/// null when the contract leaves it out). The keys were most of the bytes;
+/// the `places` view gives the contract's objects back.
+pub(crate) fn compact_places(places: &[PlaceMention]) -> String {
+    let rows: Vec<_> = places
+        .iter()
+        .map(|p| {
+            (
+                &p.span.text,
+                p.span.start,
+                p.span.end,
+                &p.name,
+                p.geonameid,
+                &p.feature_code,
+                &p.iso,
+                &p.country,
+                &p.admin1,
+                &p.admin2,
+                p.latitude,
+                p.longitude,
+                p.kind,
+                p.geo_precision,
+                p.confidence,
+            )
+        })
+        .collect();
+    serde_json::to_string(&rows).expect("places always serialise")
+}
+
+/// Actor mentions as stored: one array per mention (`text`, `start`, `end`,
+/// `name`, `inter`, `country`); the `actors` view gives them as columns.
+pub(crate) fn compact_actors(actors: &[ActorMention]) -> String {
+    let rows: Vec<_> =
+        actors.iter().map(|a| (&a.span.text, a.span.start, a.span.end, &a.name, a.inter, &a.country)).collect();
+    serde_json::to_string(&rows).expect("actors always serialise")
 }
 
 #[cfg(test)]

@@ -69,7 +69,10 @@ impl FusedRow {
 
 impl Store {
     /// Calls `each` with every fused event that matches, ordered by date
-    /// (undated last) then id. Returns how many matched.
+    /// (undated last) then id. Returns how many matched. A fused event of one
+    /// report is rebuilt from that report; while fusion is pending after its
+    /// report was replaced (`--no-fuse`, `recode`), it is left out until the
+    /// next fusion pass removes or rebuilds it.
     ///
     /// # Errors
     /// A malformed full-text query ([`StoreError::BadTextQuery`]), a database
@@ -79,7 +82,7 @@ impl Store {
         q: &Query,
         mut each: impl FnMut(&FusedRow) -> Result<(), StoreError>,
     ) -> Result<u64, StoreError> {
-        let mut sql = String::from("SELECT c.key, c.json, c.latitude, c.longitude FROM clusters c WHERE 1");
+        let mut sql = String::from("SELECT c.key, c.json, c.latitude, c.longitude, c.id FROM clusters c WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         let placeholders = |sql: &mut String, args: &mut Vec<Box<dyn ToSql>>, values: Vec<String>| {
             let marks: Vec<&str> = values.iter().map(|_| "?").collect();
@@ -194,7 +197,7 @@ impl Store {
             if q.limit.is_some_and(|limit| n >= limit) {
                 break;
             }
-            let row = FusedRow {
+            let mut row = FusedRow {
                 key: r.get(0).map_err(|e| self.err(e))?,
                 json: r.get(1).map_err(|e| self.err(e))?,
                 latitude: r.get(2).map_err(|e| self.err(e))?,
@@ -206,10 +209,37 @@ impl Store {
                     _ => continue,
                 }
             }
+            if row.json.is_empty() {
+                // A fused event of one report: rebuilt from it.
+                match self.single_json(r.get(4).map_err(|e| self.err(e))?)? {
+                    Some(json) => row.json = json,
+                    None => continue,
+                }
+            }
             each(&row)?;
             n += 1;
         }
         Ok(n)
+    }
+
+    /// The JSON of fused event `cluster`, made of one report (stored as
+    /// `''`): rebuilt from that report's event row. `None` when the report is
+    /// gone (its document was replaced or recoded and fusion is pending: the
+    /// next fusion pass removes or rebuilds the fused event).
+    fn single_json(&self, cluster: i64) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        let member: Option<(String, String, String, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                // `(SELECT ?1)`, not `?1`: a parameter compared with an indexed column can make SQLite
+                // prepare the statement again for every new value, which cost more than the lookup.
+                "SELECT e.uid, e.json, d.key, d.published FROM fused_members m JOIN events e ON e.id = m.event \
+                 JOIN documents d ON d.id = e.document_id WHERE m.cluster = (SELECT ?1)",
+            )
+            .and_then(|mut s| s.query_row([cluster], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).optional())
+            .map_err(|e| self.err(e))?;
+        let Some((uid, json, document, published)) = member else { return Ok(None) };
+        crate::fusion::single_json(&self.path, &uid, &json, &document, published.as_deref()).map(Some)
     }
 
     /// ISO codes for country filters: two letters are a code, anything else

@@ -95,6 +95,7 @@ impl Store {
     /// On a database error (the batch is rolled back).
     pub fn recode_batch(&mut self, docs: &[PreparedDocument]) -> Result<Vec<RecodeOutcome>, StoreError> {
         self.fused_count = None;
+        self.hood = None;
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         let engine = engine();

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_documents.sql"),
     include_str!("../migrations/0002_fusion.sql"),
     include_str!("../migrations/0003_incremental_fusion.sql"),
+    include_str!("../migrations/0004_compact.sql"),
 ];
 
 /// The schema version this build writes and reads.

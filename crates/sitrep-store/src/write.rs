@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use rusqlite::{OptionalExtension, Transaction, params};
 use sitrep_fuse::blocks_signature;
 
-use crate::fusion::{FusionSummary, Written, fuse_written};
+use crate::fusion::{FusionSummary, Neighbourhood, Written, fuse_written};
 use crate::prepare::PreparedDocument;
 use crate::{Store, StoreError};
 
@@ -68,6 +68,7 @@ impl Store {
     pub fn write_batch(&mut self, docs: &[PreparedDocument]) -> Result<Vec<Disposition>, StoreError> {
         // The events written here are fused by the next full pass.
         self.fused_count = None;
+        self.hood = None;
         let path = self.path.clone();
         let engine = engine();
         let now = jiff::Timestamp::now().to_string();
@@ -79,7 +80,7 @@ impl Store {
         let mut sources = HashMap::new();
         let mut dirty = false;
         for doc in docs {
-            let d = write_one(&tx, doc, &engine, &now, &mut sources, &mut BTreeSet::new(), &mut Vec::new())
+            let d = write_one(&tx, doc, &engine, &now, &mut sources, &mut Deleted::default(), &mut Vec::new())
                 .map_err(|e| StoreError::sqlite(&path, e))?;
             dirty |= matches!(d, Disposition::New | Disposition::Replaced);
             out.push(d);
@@ -117,19 +118,37 @@ impl Store {
         if self.fusion_pending()? || self.meta("fusion_blocks")? != Some(blocks_signature(&config)) {
             summary = self.fuse()?;
         }
+        // Taken out: put back only when the batch commits.
+        let cache = self.hood.take();
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         let engine = engine();
         let now = jiff::Timestamp::now().to_string();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        // What this writer knows of the neighbourhoods holds only while no
+        // other connection committed since (`data_version` says so; it is read
+        // under the write lock).
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
+        let current = self.seen_version == Some(version);
+        let mut hood = match cache {
+            Some(hood) if current => hood,
+            _ => Box::new(Neighbourhood::new(&config)),
+        };
         let mut out = Vec::with_capacity(docs.len());
-        // Fused events that lose members; (event row id, document row id, position) of the events written.
-        let (mut dirty, mut added) = (BTreeSet::new(), Vec::new());
+        // Fused events that lose members and events deleted (replaced documents'); (event row id, document
+        // row id, position) of the events written.
+        let (mut deleted, mut added) = (Deleted::default(), Vec::new());
         let mut written: Vec<Written<'_>> = Vec::new();
         let mut sources = HashMap::new();
         for doc in docs {
             added.clear();
-            out.push(write_one(&tx, doc, &engine, &now, &mut sources, &mut dirty, &mut added).map_err(sql)?);
+            let before = deleted.events.len();
+            out.push(write_one(&tx, doc, &engine, &now, &mut sources, &mut deleted, &mut added).map_err(sql)?);
+            if deleted.events.len() > before && !written.is_empty() {
+                // The document came twice in this batch: what its first copy wrote is gone.
+                let gone: BTreeSet<i64> = deleted.events[before..].iter().copied().collect();
+                written.retain(|w| !gone.contains(&w.id));
+            }
             let published = doc.published.as_deref().and_then(|p| p.parse().ok());
             written.extend(added.iter().map(|&(id, document_id, ord)| Written {
                 id,
@@ -139,8 +158,8 @@ impl Store {
                 event: &doc.events[ord],
             }));
         }
-        let mut fused = self.fused_count;
-        if !written.is_empty() || !dirty.is_empty() {
+        let mut fused = if current { self.fused_count } else { None };
+        if !written.is_empty() || !deleted.clusters.is_empty() {
             // Fused events: counted once, then followed (a count reads a whole index).
             let before = match fused {
                 Some(n) => n,
@@ -149,7 +168,7 @@ impl Store {
                     .map(|n| u64::try_from(n).unwrap_or(0))
                     .map_err(sql)?,
             };
-            let f = fuse_written(&tx, &path, &config, &written, &dirty)?;
+            let f = fuse_written(&tx, &path, &mut hood, &written, &deleted.events, &deleted.clusters)?;
             fused = Some((before + f.created).saturating_sub(f.removed));
             summary.events += f.events;
             summary.fused = fused.unwrap_or(0);
@@ -161,8 +180,24 @@ impl Store {
         }
         tx.commit().map_err(sql)?;
         self.fused_count = fused;
+        self.seen_version = Some(version);
+        if hood.len() <= MAX_CACHED_EVENTS {
+            self.hood = Some(hood);
+        }
         Ok((out, summary))
     }
+}
+
+/// The most events a writer keeps in memory between batches for fusion
+/// (about 1 KB each); beyond, it starts again from the store.
+const MAX_CACHED_EVENTS: usize = 250_000;
+
+/// What replacing documents deletes: their events' row ids, and the fused
+/// events those were in.
+#[derive(Default)]
+struct Deleted {
+    events: Vec<i64>,
+    clusters: BTreeSet<i64>,
 }
 
 /// The engine that analysed stored documents.
@@ -186,8 +221,9 @@ fn known(conn: &rusqlite::Connection, key: &str, hash: &str) -> rusqlite::Result
         Some(_) => return Ok(Known::Changed),
         None => {}
     }
+    // `(SELECT ?n)`: a bare parameter here made SQLite prepare the statement again at every call.
     let other: Option<String> = conn
-        .prepare_cached("SELECT min(key) FROM documents WHERE content_hash = ?1 AND key <> ?2")?
+        .prepare_cached("SELECT min(key) FROM documents WHERE content_hash = (SELECT ?1) AND key <> (SELECT ?2)")?
         .query_row([hash, key], |r| r.get(0))?;
     Ok(other.map_or(Known::New, Known::Duplicate))
 }
@@ -237,8 +273,8 @@ fn known_batch(conn: &rusqlite::Connection, docs: &[(&str, &str)]) -> rusqlite::
         .collect())
 }
 
-/// Writes one document; adds the fused events that its deletions leave
-/// short (a changed document's old events) to `dirty`, and pushes (row id,
+/// Writes one document; adds the events a changed document loses, and the
+/// fused events they leave short, to `deleted`, and pushes (row id,
 /// document row id, position) of the events it writes to `added`. `sources`:
 /// the outlets' row ids met in this transaction.
 fn write_one(
@@ -247,7 +283,7 @@ fn write_one(
     engine: &str,
     now: &str,
     sources: &mut HashMap<String, i64>,
-    dirty: &mut BTreeSet<i64>,
+    deleted: &mut Deleted,
     added: &mut Vec<(i64, i64, usize)>,
 ) -> rusqlite::Result<Disposition> {
     let disposition = match known(tx, &doc.key, &doc.hash)? {
@@ -255,11 +291,13 @@ fn write_one(
         Known::Duplicate(other) => return Ok(Disposition::Duplicate(other)),
         Known::Changed => {
             let mut stmt = tx.prepare_cached(
-                "SELECT m.cluster FROM fused_members m JOIN events e ON e.id = m.event \
-                 JOIN documents d ON d.id = e.document_id WHERE d.key = ?1",
+                "SELECT e.id, m.cluster FROM events e JOIN documents d ON d.id = e.document_id \
+                 LEFT JOIN fused_members m ON m.event = e.id WHERE d.key = ?1",
             )?;
-            for id in stmt.query_map([&doc.key], |r| r.get::<_, i64>(0))? {
-                dirty.insert(id?);
+            for row in stmt.query_map([&doc.key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<i64>>(1)?)))? {
+                let (event, cluster) = row?;
+                deleted.events.push(event);
+                deleted.clusters.extend(cluster);
             }
             // Cascades to its events.
             tx.prepare_cached("DELETE FROM documents WHERE key = ?1")?.execute([&doc.key])?;

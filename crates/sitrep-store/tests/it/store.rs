@@ -371,3 +371,197 @@ fn fusing_as_batches_are_written_gives_the_fused_events_of_a_full_pass() {
     full.fuse().unwrap();
     assert_eq!(all_jsonl(&store), all_jsonl(&full));
 }
+
+#[test]
+fn two_writers_taking_turns_fuse_what_the_other_wrote() {
+    // Each writer keeps what it read of the fusion neighbourhood between its batches; a batch the
+    // other committed in between must be seen: the bridge written by the first writer links the
+    // report the second one wrote.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let parts = bridged();
+    let mut first = Store::open(&path).unwrap();
+    let mut second = Store::open(&path).unwrap();
+    first.write_batch_fused(&prepared(&parts[..1])).unwrap();
+    second.write_batch_fused(&prepared(&parts[1..2])).unwrap();
+    let (_, f) = first.write_batch_fused(&prepared(&parts[2..])).unwrap();
+    assert_eq!((f.fused, f.created, f.removed), (1, 1, 2), "{f:?}");
+    let mut reference = Store::open(&dir.path().join("full.db")).unwrap();
+    reference.write_batch(&prepared(&parts)).unwrap();
+    reference.fuse().unwrap();
+    assert_eq!(all_jsonl(&first), all_jsonl(&reference));
+}
+
+#[test]
+fn a_fused_event_of_one_report_is_rebuilt_from_it_and_older_stores_are_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    let mut store = Store::open(&path).unwrap();
+    store.write_batch_fused(&prepared(&corpus())).unwrap();
+    let before = all_jsonl(&store);
+    let json_of = |key: &str| before.iter().find(|j| j.contains(&format!("\"id\":\"{key}\""))).unwrap().clone();
+    drop(store);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let rows = |sql: &str| -> Vec<(String, i64)> {
+        c.prepare(sql).unwrap().query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let stored =
+        rows("SELECT key, (SELECT count(*) FROM fused_members WHERE cluster = c.id) FROM clusters c WHERE json = ''");
+    // Four fused events: the airstrike of three reports, and three of one report each.
+    assert_eq!(stored.len(), 3, "{stored:?}");
+    assert!(stored.iter().all(|(_, members)| *members == 1));
+    // A store of schema 3 kept every fused event's JSON: migrating converts it, and readers give the same.
+    for (key, _) in &stored {
+        c.execute("UPDATE clusters SET json = ?1 WHERE key = ?2", [json_of(key), key.clone()]).unwrap();
+    }
+    c.execute_batch("PRAGMA user_version = 3").unwrap();
+    assert!(rows("SELECT key, 0 FROM clusters WHERE json = ''").is_empty());
+    drop(c);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(all_jsonl(&store), before);
+    drop(store);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let blank: i64 = c.query_row("SELECT count(*) FROM clusters WHERE json = ''", [], |r| r.get(0)).unwrap();
+    assert_eq!(blank, 3);
+}
+
+/// A report with its place and actor mentions (one place resolved with a second-order division, one
+/// without, one unresolved; a quote and a backslash in a name).
+fn with_mentions() -> (sitrep_ingest::RawDocument, sitrep_model::DocumentRecord) {
+    use sitrep_model::{ActorMention, Inter, PlaceMention, Span, TextRange};
+    let (raw, mut rec) = corpus().remove(0);
+    let text = rec.document.text.clone().unwrap();
+    let span = |words: &str| {
+        let start = text.find(words).unwrap();
+        Span::of(&text, TextRange::new(start, start + words.len()))
+    };
+    let place = |words: &str, name: Option<&str>, admin2: Option<&str>, point: Option<(f64, f64)>| PlaceMention {
+        span: span(words),
+        name: name.map(str::to_owned),
+        geonameid: name.map(|_| 99_123),
+        feature_code: name.map(|_| "PPLA".to_owned()),
+        iso: name.map(|_| "IQ".to_owned()),
+        country: name.map(|_| "Iraq".to_owned()),
+        admin1: name.map(|_| "Nineveh \"North\"".to_owned()),
+        admin2: admin2.map(str::to_owned),
+        latitude: point.map(|p| p.0),
+        longitude: point.map(|p| p.1),
+        kind: if name.is_some() { "place" } else { "sub-place" },
+        geo_precision: name.map(|_| 1),
+        confidence: 0.95,
+    };
+    let first = text.split_whitespace().next().unwrap().to_owned();
+    rec.places = vec![
+        place(&first, Some("Mosul"), Some("Mosul \\ District"), Some((36.335_66, -1.533_88))),
+        place(&first, Some("Mosul"), None, Some((36.3, 43.119_000_1))),
+        place(&first, None, None, None),
+    ];
+    rec.actors = vec![
+        ActorMention { span: span(&first), name: "Coalition".into(), inter: Inter::External, country: None },
+        ActorMention {
+            span: span(&first),
+            name: "Police \"A\"".into(),
+            inter: Inter::StateForces,
+            country: Some("IQ".into()),
+        },
+    ];
+    (raw, rec)
+}
+
+/// Columns of the `places` view: text, start_byte, end_byte, name, geonameid, latitude, json.
+type PlaceRow = (String, i64, i64, Option<String>, Option<i64>, Option<f64>, String);
+
+#[test]
+fn mention_views_give_the_contract_s_fields_and_older_stores_are_converted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corpus.db");
+    let doc = with_mentions();
+    let mut store = Store::open(&path).unwrap();
+    store.write_batch_fused(&prepared(std::slice::from_ref(&doc))).unwrap();
+    assert_eq!((store.counts().unwrap().places, store.counts().unwrap().actors), (3, 2));
+    drop(store);
+    let check = |c: &rusqlite::Connection| {
+        let places: Vec<PlaceRow> = c
+            .prepare("SELECT text, start_byte, end_byte, name, geonameid, latitude, json FROM places ORDER BY ord")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(places.len(), 3);
+        for (p, m) in places.iter().zip(&doc.1.places) {
+            assert_eq!(p.6, serde_json::to_string(m).unwrap(), "the contract's object, byte for byte");
+            assert_eq!(
+                (p.0.as_str(), p.1, p.2),
+                (m.span.text.as_str(), i64::from(m.span.start), i64::from(m.span.end))
+            );
+            assert_eq!((&p.3, p.4, p.5), (&m.name, m.geonameid.map(i64::from), m.latitude));
+        }
+        let actors: Vec<(String, String, i64, Option<String>)> = c
+            .prepare("SELECT text, name, inter, country FROM actors ORDER BY ord")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let expected: Vec<_> = doc
+            .1
+            .actors
+            .iter()
+            .map(|a| (a.span.text.clone(), a.name.clone(), i64::from(a.inter.code()), a.country.clone()))
+            .collect();
+        assert_eq!(actors, expected);
+    };
+    let c = rusqlite::Connection::open(&path).unwrap();
+    check(&c);
+    let compact: (String, String) =
+        c.query_row("SELECT places, actors FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert!(compact.0.starts_with("[[") && compact.1.starts_with("[["), "{compact:?}");
+    // Schema 3 stored the contract's objects: migrating converts them to what this version writes.
+    c.execute(
+        "UPDATE documents SET places = ?1, actors = ?2",
+        [serde_json::to_string(&doc.1.places).unwrap(), serde_json::to_string(&doc.1.actors).unwrap()],
+    )
+    .unwrap();
+    let old_views = include_str!("../../migrations/0001_documents.sql").split("CREATE VIEW places").nth(1).unwrap();
+    c.execute_batch(&format!("DROP VIEW places; DROP VIEW actors; CREATE VIEW places {old_views}")).unwrap();
+    check(&c);
+    c.execute_batch("PRAGMA user_version = 3").unwrap();
+    drop(c);
+    drop(Store::open(&path).unwrap());
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let converted: (String, String) =
+        c.query_row("SELECT places, actors FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+    assert_eq!(converted, compact);
+    check(&c);
+}
+
+#[test]
+fn a_document_given_twice_in_one_batch_is_fused_as_its_last_copy() {
+    // The first copy is written, then replaced within the same transaction: only the second
+    // copy's events exist, and only they are fused (in this batch and in the next ones).
+    let dir = tempfile::tempdir().unwrap();
+    let docs = corpus();
+    let (raw, rec) = &docs[1];
+    let mut second = (raw.clone(), rec.clone());
+    let sitrep_ingest::Body::Text(t) = &mut second.0.body else { unreachable!("text report") };
+    t.push_str(" The toll was later revised.");
+    second.1.document.text = Some(t.clone());
+    second.1.events[0].fatalities = 12;
+    let mut twice = docs.clone();
+    twice.push(second.clone());
+    let mut store = Store::open(&dir.path().join("twice.db")).unwrap();
+    let (written, _) = store.write_batch_fused(&prepared(&twice)).unwrap();
+    assert_eq!(written.last(), Some(&Disposition::Replaced));
+    // A later batch fuses against what is stored, not against the first copy.
+    let (_, f) = store.write_batch_fused(&prepared(&bridged())).unwrap();
+    let mut reference = Store::open(&dir.path().join("full.db")).unwrap();
+    let mut last = docs.clone();
+    last[1] = second;
+    last.extend(bridged());
+    reference.write_batch(&prepared(&last)).unwrap();
+    let full = reference.fuse().unwrap();
+    assert_eq!(all_jsonl(&store), all_jsonl(&reference));
+    assert_eq!(f.fused, full.fused);
+    assert_eq!(store.counts().unwrap().events, reference.counts().unwrap().events);
+}
