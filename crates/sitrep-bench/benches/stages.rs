@@ -123,6 +123,7 @@ fn events(c: &mut Criterion) {
                     seg,
                     geo,
                     meta,
+                    actor_scan: None,
                 };
                 coded += usize::from(!coder.code(&input).events.is_empty());
             }

@@ -56,6 +56,7 @@ fn code_all(coder: &EventCoder, docs: &[Doc]) -> usize {
                 seg: &d.seg,
                 geo: &d.geo,
                 meta: &d.meta,
+                actor_scan: None,
             };
             coder.code(&input).events.len()
         })
@@ -91,6 +92,7 @@ fn bench(c: &mut Criterion) {
                         seg: &seg,
                         geo: &geo,
                         meta: &d.meta,
+                        actor_scan: None,
                     };
                     coder.code(black_box(&input)).events.len()
                 })

@@ -55,7 +55,9 @@
 //!
 //! Speed: one automaton probe per word start, behind a hashed first-word filter that most words
 //! fail; about 100 MB/s on news text on one core (`examples/actors_bench.rs`). Building the lexicon
-//! takes about 30 ms.
+//! takes about 30 ms. The probes do not depend on the document's country or year: read a text several
+//! times (hints first, then actors in the country found) from one [`ActorLexicon::scan`] with
+//! [`ActorLexicon::hints_with`] and [`ActorLexicon::recognize_with`].
 //!
 //! Lexicon files are TSV with a header row that says which table they hold; users add their own with
 //! [`ActorLexicon::with_file`] (see `lexicons/actors/README.md`). Their rows come before the built-in
@@ -103,6 +105,63 @@ pub struct ActorContext {
     pub country: Option<String>,
     /// Year of the events.
     pub year: Option<i16>,
+}
+
+/// Where a lexicon's aliases occur in a region of one text: the part of reading it for actors that
+/// does not depend on the document's country or year. Made by [`ActorLexicon::scan`], read by
+/// [`ActorLexicon::hints_with`] and [`ActorLexicon::recognize_with`], so that a document is scanned
+/// once however often its actors are read.
+#[derive(Clone)]
+pub struct ActorScan<'a> {
+    lex: &'a ActorLexicon,
+    text: &'a str,
+    region: TextRange,
+    probes: Vec<scan::Probe>,
+}
+
+impl ActorScan<'_> {
+    /// The region scanned.
+    #[must_use]
+    pub fn region(&self) -> TextRange {
+        self.region
+    }
+
+    /// The matches of `text[region]`, when this scan holds them: made by `lex`, of this very `text`
+    /// (same address and length), of a region that holds `region` and ends where it ends (a match
+    /// never runs past the region's end). (The match at the region start, when the region cuts a
+    /// word the scan read whole, comes first, on its own.)
+    fn probes_for(
+        &self,
+        lex: &ActorLexicon,
+        text: &str,
+        region: TextRange,
+    ) -> Option<(Option<scan::Probe>, &[scan::Probe])> {
+        let fits = std::ptr::eq(self.lex, lex)
+            && std::ptr::eq(self.text, text)
+            && self.region.start() <= region.start()
+            && self.region.end() == region.end();
+        if !fits {
+            return None;
+        }
+        let s = region.start();
+        let from = self.probes.partition_point(|p| (p.at as usize) < s);
+        let cut = s > self.region.start()
+            && text[..s].ends_with(char::is_alphanumeric)
+            && text[region].starts_with(char::is_alphanumeric);
+        let first = if cut {
+            let at = u32::try_from(s).expect("text ranges are u32");
+            scan::probe_at(lex, &text[region], 0).map(|pattern| scan::Probe { at, pattern })
+        } else {
+            None
+        };
+        Some((first, &self.probes[from..]))
+    }
+}
+
+impl fmt::Debug for ActorScan<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ActorScan").field("region", &self.region).field("matches", &self.probes.len()).finish()
+    }
 }
 
 /// One actor mention.
@@ -285,8 +344,64 @@ impl ActorLexicon {
     /// If `region` does not lie on `char` boundaries of `text` (a caller bug).
     #[must_use]
     pub fn recognize(&self, text: &str, region: TextRange, ctx: &ActorContext) -> Vec<ActorHit> {
+        self.recognize_with(text, region, ctx, None)
+    }
+
+    /// [`recognize`](Self::recognize), reusing the automaton matches of an earlier
+    /// [`scan`](Self::scan) of the text when it holds them: a scan by this lexicon, of this very
+    /// `text`, of a region that holds `region` and ends where it ends. Otherwise (or with `None`) the
+    /// region is scanned afresh. The hits are the same either way.
+    ///
+    /// ```
+    /// use sitrep_events::actors::{ActorContext, ActorLexicon};
+    /// use sitrep_text::TextRange;
+    ///
+    /// let lexicon = ActorLexicon::builtin().unwrap();
+    /// let text = "Police in Nairobi arrested protesters. Kenyan troops were deployed.";
+    /// let scan = lexicon.scan(text, TextRange::full(text));
+    /// let ctx = ActorContext { country: Some("KE".into()), year: Some(2016) };
+    /// let body = TextRange::new(10, text.len());
+    /// assert_eq!(lexicon.recognize_with(text, body, &ctx, Some(&scan)), lexicon.recognize(text, body, &ctx));
+    /// ```
+    ///
+    /// # Panics
+    /// If `region` does not lie on `char` boundaries of `text` (a caller bug).
+    #[must_use]
+    pub fn recognize_with(
+        &self,
+        text: &str,
+        region: TextRange,
+        ctx: &ActorContext,
+        scan: Option<&ActorScan<'_>>,
+    ) -> Vec<ActorHit> {
         assert!(region.is_valid_for(text), "ActorLexicon::recognize: region {region:?} is not valid for the text");
-        scan::Scanner::new(self, text, region, ctx).run()
+        self.read(scan::Scanner::new(self, text, region, ctx), text, region, scan)
+    }
+
+    /// Runs `scanner` over `text[region]` on the matches of `scan` when it holds them, else on fresh ones.
+    fn read(
+        &self,
+        scanner: scan::Scanner<'_>,
+        text: &str,
+        region: TextRange,
+        scan: Option<&ActorScan<'_>>,
+    ) -> Vec<ActorHit> {
+        match scan.and_then(|s| s.probes_for(self, text, region)) {
+            Some((first, probes)) => scanner.run(first, probes),
+            None => scanner.run(None, &scan::probes(self, text, region)),
+        }
+    }
+
+    /// Reads `text[region]` for what does not depend on the document (where the lexicon's aliases
+    /// occur), once, for [`hints_with`](Self::hints_with) and
+    /// [`recognize_with`](Self::recognize_with) to share.
+    ///
+    /// # Panics
+    /// If `region` does not lie on `char` boundaries of `text` (a caller bug).
+    #[must_use]
+    pub fn scan<'a>(&'a self, text: &'a str, region: TextRange) -> ActorScan<'a> {
+        assert!(region.is_valid_for(text), "ActorLexicon::scan: region {region:?} is not valid for the text");
+        ActorScan { lex: self, text, region, probes: scan::probes(self, text, region) }
     }
 
     /// Country cues of `text[region]` read without any document context, for deciding what a document
@@ -306,7 +421,15 @@ impl ActorLexicon {
     #[must_use]
     pub fn hints(&self, text: &str, region: TextRange) -> Vec<ActorHit> {
         assert!(region.is_valid_for(text), "ActorLexicon::hints: region {region:?} is not valid for the text");
-        let mut hits = scan::Scanner::for_hints(self, text, region).run();
+        self.hints_with(&self.scan(text, region))
+    }
+
+    /// [`hints`](Self::hints) of the scan's text and region; keep the scan for
+    /// [`recognize_with`](Self::recognize_with).
+    #[must_use]
+    pub fn hints_with(&self, scan: &ActorScan<'_>) -> Vec<ActorHit> {
+        let (text, region) = (scan.text, scan.region);
+        let mut hits = self.read(scan::Scanner::for_hints(self, text, region), text, region, Some(scan));
         hits.retain(|h| {
             h.country.is_some()
                 && match h.kind {

@@ -11,6 +11,7 @@ use sitrep_model::{
 use sitrep_segment::{Segmentation, TokenKind};
 use sitrep_text::TextRange;
 
+use crate::actors::ActorScan;
 use crate::args::{self, Attribution, DocView, Roles};
 use crate::glue::{self, ActorSpan, Actors};
 use crate::lexicon::{LexiconError, PhraseMatch, Proposal, TagSet};
@@ -43,6 +44,11 @@ pub struct CodeInput<'a> {
     pub geo: &'a sitrep_gazetteer::GeoParse,
     /// Document id, publication date, outlet.
     pub meta: &'a DocumentMeta,
+    /// The actor scan of a region holding the body and ending with it ([`EventCoder::actor_scan`],
+    /// made for [`EventCoder::actor_hints_with`]): the body's actors are then read from it rather
+    /// than scanned again. `None`, or a scan of another text or region: the coder scans itself.
+    /// Either way the output is the same.
+    pub actor_scan: Option<&'a ActorScan<'a>>,
 }
 
 /// The coder's output for one document.
@@ -212,21 +218,21 @@ impl<'c, 'a> Doc<'c, 'a> {
         let published = input.meta.published;
         let mut country = input.geo.focus_country.clone().or_else(|| majority_country(input.geo));
         let year = published.map(|d| d.year());
-        let mut actors = coder.actors.recognize(text, input.body, country.as_deref(), year);
+        let mut actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
         // No place tells the country: the actors may ("Al Shabaab", "Ethiopian soldiers").
         if country.is_none() {
             country = majority(actors.iter().filter_map(|a| a.country.as_deref()));
             if country.is_some() {
-                actors = coder.actors.recognize(text, input.body, country.as_deref(), year);
+                actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
             }
         } else if let Some(own) = group_country(&actors, country.as_deref(), input.geo) {
             country = Some(own);
-            actors = coder.actors.recognize(text, input.body, country.as_deref(), year);
+            actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
         }
         if let Some(t) = input.title
             && !input.body.contains_range(t)
         {
-            actors.extend(coder.actors.recognize(text, t, country.as_deref(), year));
+            actors.extend(coder.actors.recognize(text, t, country.as_deref(), year, input.actor_scan));
         }
         actors.sort_by_key(|a| (a.range.start(), std::cmp::Reverse(a.range.end())));
         let actor_words = actors

@@ -8,7 +8,7 @@ use sitrep_text::TextRange;
 use std::sync::OnceLock;
 
 use crate::EventCoder;
-use crate::actors::{ActorContext, ActorHit, ActorKind, ActorLexicon};
+use crate::actors::{ActorContext, ActorHit, ActorKind, ActorLexicon, ActorScan};
 
 /// What a date expression says about when an event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,13 +115,14 @@ impl Actors {
         region: TextRange,
         country: Option<&str>,
         year: Option<i16>,
+        scan: Option<&ActorScan<'_>>,
     ) -> Vec<ActorSpan> {
         if !region.is_valid_for(text) {
             return Vec::new();
         }
         let ctx = ActorContext { country: country.map(str::to_owned), year };
         self.lex
-            .recognize(text, region, &ctx)
+            .recognize_with(text, region, &ctx, scan)
             .into_iter()
             .map(|h| ActorSpan {
                 range: h.range,
@@ -134,12 +135,17 @@ impl Actors {
             .collect()
     }
 
-    /// The country-telling mentions of `region`, with no document context ([`ActorLexicon::hints`]).
-    pub(crate) fn hints(&self, text: &str, region: TextRange) -> Vec<ActorHit> {
-        if !region.is_valid_for(text) {
-            return Vec::new();
-        }
-        self.lex.hints(text, region)
+    /// The automaton's reading of `region` ([`ActorLexicon::scan`]); of nothing when the region does
+    /// not fit the text.
+    pub(crate) fn scan<'a>(&'a self, text: &'a str, region: TextRange) -> ActorScan<'a> {
+        let region = if region.is_valid_for(text) { region } else { TextRange::empty(0) };
+        self.lex.scan(text, region)
+    }
+
+    /// The country-telling mentions of a scanned region, with no document context
+    /// ([`ActorLexicon::hints_with`]).
+    pub(crate) fn hints(&self, scan: &ActorScan<'_>) -> Vec<ActorHit> {
+        self.lex.hints_with(scan)
     }
 
     /// Does the actor lexicon know country `code` (can it name its collectives)?
@@ -172,6 +178,21 @@ impl EventCoder {
     /// ```
     #[must_use]
     pub fn actor_hints(&self, text: &str, region: TextRange) -> Vec<ActorHit> {
-        self.actors.hints(text, region)
+        self.actor_hints_with(&self.actor_scan(text, region))
+    }
+
+    /// Where the actor lexicon's aliases occur in `text[region]` ([`ActorLexicon::scan`]): read it
+    /// once for [`actor_hints_with`](Self::actor_hints_with) and pass it on in
+    /// [`CodeInput::actor_scan`](crate::CodeInput::actor_scan), and [`code`](Self::code) does not
+    /// scan the body again. A region that does not fit the text scans nothing.
+    #[must_use]
+    pub fn actor_scan<'a>(&'a self, text: &'a str, region: TextRange) -> ActorScan<'a> {
+        self.actors.scan(text, region)
+    }
+
+    /// [`actor_hints`](Self::actor_hints) of a scanned region.
+    #[must_use]
+    pub fn actor_hints_with(&self, scan: &ActorScan<'_>) -> Vec<ActorHit> {
+        self.actors.hints(scan)
     }
 }

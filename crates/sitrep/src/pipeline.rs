@@ -193,7 +193,9 @@ impl Pipeline {
         // Title and body are segmented together; the coder knows which is which.
         let start = layout.title.map_or(layout.body.start(), TextRange::start);
         let seg = sitrep_segment::segment_region(&text, TextRange::new(start, layout.body.end()));
-        let actors = self.coder.actor_hints(&text, TextRange::new(start, layout.body.end()));
+        // One actor scan of title and body: read here for country hints, and again by the coder.
+        let actor_scan = self.coder.actor_scan(&text, TextRange::new(start, layout.body.end()));
+        let actors = self.coder.actor_hints_with(&actor_scan);
         let hints = GeoHints {
             region: layout.body,
             dateline: layout.dateline_place,
@@ -214,6 +216,7 @@ impl Pipeline {
             seg: &seg,
             geo: &geo,
             meta: &meta,
+            actor_scan: Some(&actor_scan),
         });
         diagnostics.extend(coded.diagnostics.into_iter().map(|d| located(raw, d)));
         if self.include_text {

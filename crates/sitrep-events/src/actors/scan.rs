@@ -1,5 +1,6 @@
-//! Recognition: one automaton pass finds atoms (alias matches whose senses apply in this document),
-//! then a left-to-right pass joins neighbouring atoms into actors.
+//! Recognition: one automaton pass finds the patterns at word starts ([`probes`], the same for any
+//! document context), atoms are those matches whose senses apply in this document, then a
+//! left-to-right pass joins neighbouring atoms into actors.
 
 use std::collections::BTreeSet;
 
@@ -17,6 +18,70 @@ struct Atom {
     start: usize,
     end: usize,
     senses: (u32, u32),
+}
+
+/// A word start where the automaton matches: the position (in the text, not the region) and the
+/// longest pattern that starts there. Knowing nothing of the document, it can be reused by every
+/// read of the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Probe {
+    pub at: u32,
+    pub pattern: u32,
+}
+
+/// The automaton's matches at every word start of `text[region]`, in text order.
+pub(crate) fn probes(lex: &ActorLexicon, text: &str, region: TextRange) -> Vec<Probe> {
+    let hay = &text[region];
+    let bytes = hay.as_bytes();
+    let n = bytes.len();
+    // Is there a word character at `p`, and how long is the character?
+    let word_at = |p: usize| -> (bool, usize) {
+        let b = bytes[p];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = hay[p..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut out = Vec::new();
+    let mut p = 0;
+    while p < n {
+        let (word, len) = word_at(p);
+        if !word {
+            p += len;
+            continue;
+        }
+        if let Some(pattern) = probe_at(lex, hay, p) {
+            out.push(Probe { at: idx(region.start() + p), pattern });
+        }
+        p += len;
+        // Skip the rest of the word.
+        while p < n {
+            let b = bytes[p];
+            if b.is_ascii_alphanumeric() {
+                p += 1;
+                continue;
+            }
+            let (word, len) = if b < 0x80 { (false, 1) } else { word_at(p) };
+            if !word {
+                break;
+            }
+            p += len;
+        }
+    }
+    out
+}
+
+/// The longest pattern that the automaton matches at `hay[start..]` (a word start), behind the
+/// first-word filter.
+pub(crate) fn probe_at(lex: &ActorLexicon, hay: &str, start: usize) -> Option<u32> {
+    let compiled = &lex.compiled;
+    if !compiled.may_start(&hay.as_bytes()[start..]) {
+        return None;
+    }
+    let input = Input::new(hay).span(start..hay.len()).anchored(Anchored::Yes);
+    compiled.ac.find(input).map(|m| idx(m.pattern().as_usize()))
 }
 
 /// A hit before its range is made absolute and its country written as a code.
@@ -111,8 +176,9 @@ impl<'a> Scanner<'a> {
         Scanner { hint: true, ..Scanner::new(lex, text, region, &ActorContext::default()) }
     }
 
-    pub fn run(mut self) -> Vec<ActorHit> {
-        self.find_atoms();
+    /// Reads the region, given the automaton's matches at its word starts (see [`Scanner::find_atoms`]).
+    pub fn run(mut self, first: Option<Probe>, probes: &[Probe]) -> Vec<ActorHit> {
+        self.find_atoms(first, probes);
         let n = self.atoms.len();
         let mut i = 0;
         while i < n {
@@ -150,63 +216,28 @@ impl<'a> Scanner<'a> {
     // ---- atoms ----------------------------------------------------------------------------------
 
     /// Finds atoms: at each word start, the longest alias (or, when its senses do not apply here, the
-    /// longest shorter alias it starts with) whose senses apply; then goes on after it.
-    fn find_atoms(&mut self) {
-        let hay = self.hay;
-        let bytes = hay.as_bytes();
-        let n = bytes.len();
-        // Is there a word character at `p`, and how long is the character?
-        let word_at = |p: usize| -> (bool, usize) {
-            let b = bytes[p];
-            if b < 0x80 {
-                (b.is_ascii_alphanumeric(), 1)
-            } else {
-                let c = hay[p..].chars().next().unwrap_or(' ');
-                (c.is_alphanumeric(), c.len_utf8())
-            }
-        };
-        let mut p = 0;
-        while p < n {
-            let (word, len) = word_at(p);
-            if !word {
-                p += len;
+    /// longest shorter alias it starts with) whose senses apply; then goes on after it. `probes` are
+    /// the automaton's matches at the word starts of the region (absolute positions, in order; see
+    /// [`probes`]); `first`, one more at the region start, before them.
+    fn find_atoms(&mut self, first: Option<Probe>, probes: &[Probe]) {
+        let mut next = 0;
+        for p in first.iter().chain(probes) {
+            let start = p.at as usize - self.base;
+            if start < next {
                 continue;
             }
-            if let Some(end) = self.atom_at(p) {
-                p = end;
-                if !hay[..end].ends_with(|c: char| c.is_alphanumeric()) {
-                    continue;
-                }
-            } else {
-                p += len;
-            }
-            // Skip the rest of the word.
-            while p < n {
-                let b = bytes[p];
-                if b.is_ascii_alphanumeric() {
-                    p += 1;
-                    continue;
-                }
-                let (word, len) = if b < 0x80 { (false, 1) } else { word_at(p) };
-                if !word {
-                    break;
-                }
-                p += len;
+            if let Some(end) = self.atom_at(start, p.pattern as usize) {
+                next = end;
             }
         }
     }
 
-    /// The atom starting at `start` (a word start), if any; returns its end.
-    fn atom_at(&mut self, start: usize) -> Option<usize> {
+    /// The atom starting at `start` (a word start where the automaton matched `pattern`), if any;
+    /// returns its end.
+    fn atom_at(&mut self, start: usize, pattern: usize) -> Option<usize> {
         let compiled = &self.lex.compiled;
         let hay = self.hay;
-        if !compiled.may_start(&hay.as_bytes()[start..]) {
-            return None;
-        }
-        let input = Input::new(hay).span(start..hay.len()).anchored(Anchored::Yes);
-        let m = compiled.ac.find(input)?;
-        let p = m.pattern().as_usize();
-        for q in std::iter::once(p).chain(compiled.prefixes[p].iter().map(|&q| q as usize)) {
+        for q in std::iter::once(pattern).chain(compiled.prefixes[pattern].iter().map(|&q| q as usize)) {
             let end = start + compiled.lens[q] as usize;
             if !hay.is_char_boundary(end) || !self.at_word_edges(start, end) {
                 continue;
@@ -1257,7 +1288,7 @@ impl<'a> Scanner<'a> {
 }
 
 fn idx(i: usize) -> u32 {
-    u32::try_from(i).expect("fewer than 4 billion senses")
+    u32::try_from(i).expect("fewer than 4 billion senses, patterns and bytes")
 }
 
 fn is_armed(inter: Inter) -> bool {

@@ -900,3 +900,74 @@ fn group_files_with_and_without_the_near_column() {
     );
     assert_eq!(render(&lex, "The River Boys attacked Kano.", &ctx("NG", 2016)), Vec::<String>::new());
 }
+
+/// Texts written for the scan-reuse tests: a headline line, then a body.
+const SCANNED: &[&str] = &[
+    "Troops clash with rebels near border\n\nKenyan troops and Somali police said al Shabaab fighters attacked a \
+     base; the militants later claimed responsibility. Antipolice protesters marched in Mombasa.",
+    "Herders accused of raid\n\nGunmen from the Fulani community killed three farmers, a police spokesman said. \
+     Murle youths and Lou Nuer militias fought overnight, witnesses told reporters.",
+    "Brig. Gen. Amina Odhiambo said the army had retaken the town from ISIS fighters. Nigerian and Cameroonian \
+     troops patrolled; AMISOM said Ugandan soldiers were hurt.",
+];
+
+/// Every suffix of a scanned text reads the same from the scan as afresh, in any document context, even
+/// where the suffix starts inside a word ("Anti|police").
+#[test]
+fn recognizing_from_a_scan_equals_scanning_afresh() {
+    let contexts = [ctx("", 0), ctx("KE", 2016), ctx("SO", 2012), ctx("NG", 2019), ctx("SS", 2015)];
+    let mut seen = 0;
+    for text in SCANNED {
+        let scan = LEX.scan(text, TextRange::full(text));
+        for start in (0..=text.len()).filter(|&s| text.is_char_boundary(s)) {
+            let region = TextRange::new(start, text.len());
+            assert!(scan.probes_for(&LEX, text, region).is_some(), "a suffix fits the scan");
+            for c in &contexts {
+                let fresh = LEX.recognize(text, region, c);
+                seen += fresh.len();
+                assert_eq!(LEX.recognize_with(text, region, c, Some(&scan)), fresh, "\nregion {start}.. of: {text}");
+            }
+        }
+    }
+    assert!(seen > 0, "the texts name actors");
+    // "police" starts a word of the region that cuts "Antipolice": it is read there.
+    let text = SCANNED[0];
+    let at = text.find("Antipolice").unwrap_or_else(|| panic!("test text")) + 4;
+    let scan = LEX.scan(text, TextRange::full(text));
+    let hits = LEX.recognize_with(text, TextRange::new(at, text.len()), &ctx("KE", 2016), Some(&scan));
+    assert_eq!(hits.first().map(|h| &text[h.range]), Some("police"));
+}
+
+/// A scan of another text (even an equal copy), by another lexicon or of a region that ends elsewhere is
+/// not used: the region is scanned afresh, with the same hits.
+#[test]
+fn a_scan_that_does_not_fit_is_not_used() {
+    let text = SCANNED[0];
+    let copy = text.to_owned();
+    let body = TextRange::new(text.find("\n\n").unwrap_or(0) + 2, text.len());
+    let title = TextRange::new(0, text.find('\n').unwrap_or(0));
+    let scan = LEX.scan(text, TextRange::full(text));
+    let other = ActorLexicon::builtin().unwrap_or_else(|e| panic!("{e}"));
+    assert!(scan.probes_for(&LEX, &copy, body).is_none());
+    assert!(scan.probes_for(&other, text, body).is_none());
+    assert!(scan.probes_for(&LEX, text, title).is_none());
+    let c = ctx("KE", 2016);
+    assert_eq!(LEX.recognize_with(&copy, body, &c, Some(&scan)), LEX.recognize(&copy, body, &c));
+    assert_eq!(other.recognize_with(text, body, &c, Some(&scan)), other.recognize(text, body, &c));
+    let titled = LEX.recognize_with(text, title, &c, Some(&scan));
+    assert_eq!(titled, LEX.recognize(text, title, &c));
+    assert!(titled.iter().any(|h| &text[h.range] == "Troops"), "{titled:?}");
+}
+
+/// Hints read from a scan are the hints.
+#[test]
+fn hints_from_a_scan() {
+    for text in SCANNED {
+        let region = TextRange::full(text);
+        let scan = LEX.scan(text, region);
+        assert_eq!(scan.region(), region);
+        let hints = LEX.hints_with(&scan);
+        assert!(!hints.is_empty(), "{text}");
+        assert_eq!(hints, LEX.hints(text, region));
+    }
+}
