@@ -342,10 +342,9 @@ impl<'c, 'a> Doc<'c, 'a> {
             });
         }
         let mut facts = t.facts;
-        let fight = t.proposal == Proposal::Event(SubEventType::ArmedClash);
         let inter = |i: usize| {
-            let a = &self.actors[i];
-            if fight && a.militia.is_some() { Inter::IdentityMilitias } else { a.inter }
+            let clash = t.proposal == Proposal::Event(SubEventType::ArmedClash);
+            if self.militia_side(i, clash).is_some() { Inter::IdentityMilitias } else { self.actors[i].inter }
         };
         facts.actor1 = roles.actor1.map(inter);
         facts.actor2 = roles.actor2.map(inter);
@@ -444,6 +443,12 @@ impl<'c, 'a> Doc<'c, 'a> {
         of(true) && !of(false)
     }
 
+    /// The militia actor `i` forms as a side of an armed clash (`clash`): two communities fighting
+    /// are identity militias ("the Nuer and Anuak communities clashed").
+    fn militia_side(&self, i: usize, clash: bool) -> Option<&str> {
+        self.actors[i].militia.as_deref().filter(|_| clash)
+    }
+
     fn actor_ref(&self, i: usize) -> ActorRef {
         let a = &self.actors[i];
         ActorRef { name: a.name.clone(), inter: a.inter, span: Span::of(self.input.text, a.range) }
@@ -501,14 +506,13 @@ impl<'c, 'a> Doc<'c, 'a> {
         clause: &Clause,
         place: Option<&str>,
     ) -> (Option<ActorRef>, Vec<ActorRef>, Option<ActorRef>, Vec<ActorRef>) {
-        // Two communities fighting are identity militias ("the Nuer and Anuak communities clashed").
-        let side = |i: usize| match &self.actors[i].militia {
-            Some(m) if sub == SubEventType::ArmedClash => ActorRef {
-                name: m.clone(),
+        let side = |i: usize| match self.militia_side(i, sub == SubEventType::ArmedClash) {
+            Some(m) => ActorRef {
+                name: m.to_owned(),
                 inter: Inter::IdentityMilitias,
                 span: Span::of(self.input.text, self.actors[i].range),
             },
-            _ => self.actor_ref(i),
+            None => self.actor_ref(i),
         };
         let mut a1 = roles.actor1.map(side);
         let mut a2 = roles.actor2.map(side);

@@ -49,6 +49,7 @@ pub struct OutletHome {
 }
 
 /// The data files, parsed.
+#[derive(Default)]
 pub(crate) struct OutletData {
     /// Country-code domains that are not (or not only) the country of their ISO code: suffix →
     /// country (`None`: no country, a domain used worldwide like ".tv").
@@ -64,12 +65,7 @@ pub(crate) struct OutletData {
 impl OutletData {
     /// Parses the domain table (`suffix<TAB>country or -`) and the word list; errors name the line.
     pub(crate) fn parse(domains: &str, words: &str) -> Result<OutletData, Error> {
-        let mut out = OutletData {
-            domains: HashMap::default(),
-            home_first: HashMap::default(),
-            words: HashSet::default(),
-            longest: 0,
-        };
+        let mut out = OutletData::default();
         for (n, line) in domains.lines().enumerate() {
             let line = line.trim_end();
             if line.is_empty() || line.starts_with('#') {
@@ -118,14 +114,7 @@ impl OutletData {
     /// The shipped files.
     pub(crate) fn shipped() -> &'static OutletData {
         static DATA: OnceLock<OutletData> = OnceLock::new();
-        DATA.get_or_init(|| {
-            OutletData::parse(OUTLET_DOMAINS, OUTLET_WORDS).unwrap_or_else(|_| OutletData {
-                domains: HashMap::default(),
-                home_first: HashMap::default(),
-                words: HashSet::default(),
-                longest: 0,
-            })
-        })
+        DATA.get_or_init(|| OutletData::parse(OUTLET_DOMAINS, OUTLET_WORDS).unwrap_or_default())
     }
 }
 

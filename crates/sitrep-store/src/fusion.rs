@@ -188,8 +188,7 @@ impl Store {
         let mut write = |built: Vec<BuildResult>| -> Result<(), StoreError> {
             for b in built {
                 let Some((stored, b)) = b? else { continue };
-                let id = write_cluster(&tx, &b, stored).map_err(sql)?;
-                note_country(&tx, &b, &mut countries).map_err(sql)?;
+                let id = write_cluster(&tx, &b, stored, &mut countries).map_err(sql)?;
                 fts.push(id, stored.is_some(), Cow::Owned(b.evidence), Cow::Owned(b.actors));
                 written.insert(b.key, id);
                 if stored.is_some() {
@@ -577,8 +576,7 @@ pub(crate) fn fuse_written<'a>(
             [one] if fresh.contains_key(one) => {
                 // Most reports stay alone: their fused event was built by `prepare`.
                 let single: &'a Built = &fresh[one].event.single;
-                let id = write_cluster(tx, single, stored).map_err(sql)?;
-                note_country(tx, single, &mut countries).map_err(sql)?;
+                let id = write_cluster(tx, single, stored, &mut countries).map_err(sql)?;
                 (id, Cow::Borrowed(single.evidence.as_str()), Cow::Borrowed(single.actors.as_str()))
             }
             _ => {
@@ -601,8 +599,7 @@ pub(crate) fn fuse_written<'a>(
                     continue;
                 }
                 let built = Built::new(&key, &fingerprint, &refs);
-                let id = write_cluster(tx, &built, stored).map_err(sql)?;
-                note_country(tx, &built, &mut countries).map_err(sql)?;
+                let id = write_cluster(tx, &built, stored, &mut countries).map_err(sql)?;
                 (id, Cow::Owned(built.evidence), Cow::Owned(built.actors))
             }
         };
@@ -768,8 +765,15 @@ impl Built {
     }
 }
 
-/// Inserts (or, given its row id, updates) a fused event; its full-text entry goes in [`FtsRows`].
-fn write_cluster(tx: &Transaction<'_>, b: &Built, stored: Option<i64>) -> rusqlite::Result<i64> {
+/// Inserts (or, given its row id, updates) a fused event and notes its country
+/// ([`note_country`]); its full-text entry goes in [`FtsRows`].
+fn write_cluster(
+    tx: &Transaction<'_>,
+    b: &Built,
+    stored: Option<i64>,
+    countries: &mut HashSet<(String, String)>,
+) -> rusqlite::Result<i64> {
+    note_country(tx, b, countries)?;
     let e = &b.fused.event;
     let loc = e.location.as_ref();
     let values = params![

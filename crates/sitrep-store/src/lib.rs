@@ -204,7 +204,12 @@ impl Store {
             let _: i64 = conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0)).map_err(sql)?;
         }
         schema::migrate(&mut conn, path, version, SCHEMA_VERSION).map_err(|e| read_only_dir(path, e))?;
-        Ok(Store { conn, path: path.to_path_buf(), options, fused_count: None, hood: None, seen_version: None })
+        Ok(Store::with(conn, path, options))
+    }
+
+    /// A store on an open connection, with nothing cached yet.
+    fn with(conn: Connection, path: &Path, options: StoreOptions) -> Store {
+        Store { conn, path: path.to_path_buf(), options, fused_count: None, hood: None, seen_version: None }
     }
 
     /// Opens an existing store for reading only (query, export). Works while
@@ -236,14 +241,7 @@ impl Store {
                 ),
             });
         }
-        Ok(Store {
-            conn,
-            path: path.to_path_buf(),
-            options: StoreOptions::default(),
-            fused_count: None,
-            hood: None,
-            seen_version: None,
-        })
+        Ok(Store::with(conn, path, StoreOptions::default()))
     }
 
     /// The database file.
