@@ -219,12 +219,14 @@ impl<'c, 'a> Doc<'c, 'a> {
         let mut country = input.geo.focus_country.clone().or_else(|| majority_country(input.geo));
         let year = published.map(|d| d.year());
         let mut actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
-        // No place tells the country: the actors may ("Al Shabaab", "Ethiopian soldiers").
-        if country.is_none() {
-            country = majority(actors.iter().filter_map(|a| a.country.as_deref()));
-            if country.is_some() {
-                actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
-            }
+        // No place tells the country, or only places in a country the actor lexicon does not
+        // cover (a namesake village abroad): the actors may ("Al Shabaab", "Ethiopian soldiers").
+        let covered = |c: &Option<String>| c.as_deref().is_some_and(|c| coder.actors.knows_country(c));
+        if !covered(&country)
+            && let Some(own) = majority(actors.iter().filter_map(|a| a.country.as_deref()))
+        {
+            country = Some(own);
+            actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
         } else if let Some(own) = group_country(&actors, country.as_deref(), input.geo) {
             country = Some(own);
             actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
@@ -628,6 +630,19 @@ impl<'c, 'a> Doc<'c, 'a> {
             if let Some((m, t)) = merged.iter_mut().rev().find_map(|m| joint_outcome(m, &c).map(|t| (m, t))) {
                 let fought =
                     m.fought || c.fought || m.sub == SubEventType::ArmedClash || c.sub == SubEventType::ArmedClash;
+                // A demonstration met by force stays the crowd's event: the forces are the other side.
+                if severity(m.sub).is_some() && severity(t).is_some() {
+                    let crowd = m.actor1.clone().filter(|a| matches!(a.inter, Inter::Protesters | Inter::Rioters));
+                    let forces = m.actor2.clone().or_else(|| c.actor1.clone().filter(|_| c.actor1_read));
+                    if let Some(crowd) = crowd {
+                        absorb(m, c);
+                        m.sub = t;
+                        m.fought = fought;
+                        m.actor1 = Some(crowd);
+                        m.actor2 = forces.or(m.actor2.take());
+                        continue;
+                    }
+                }
                 // The actor named in the text wins over a stand-in.
                 let read = if m.actor1_read { m.actor1.clone() } else { c.actor1.clone().filter(|_| c.actor1_read) };
                 absorb(m, c);
