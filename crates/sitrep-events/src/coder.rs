@@ -127,6 +127,8 @@ struct Cand {
     territorial: bool,
     /// Both sides fought, or the attacked side fought back ("clashed", "repelled", "returned fire").
     mutual: bool,
+    /// An execution, a beheading or an assassination: one-sided whoever the victim was.
+    onesided: bool,
     /// `actor1` was read from the text (not a stand-in such as "Unidentified Armed Group").
     actor1_read: bool,
     evidence: TextRange,
@@ -398,6 +400,7 @@ impl<'c, 'a> Doc<'c, 'a> {
             fought: fought(lex, &t.hits),
             territorial: t.weight >= 4 && t.facts.tags[0].intersects(lex.cues.territory),
             mutual: t.facts.tags[3].intersects(lex.cues.mutual.union(lex.cues.repel)),
+            onesided: t.facts.tags[0].intersects(lex.cues.onesided),
             actor1_read: roles.actor1.is_some(),
             evidence: sent.range,
             score: 0.0,
@@ -622,6 +625,35 @@ impl<'c, 'a> Doc<'c, 'a> {
                 && self.sents[m.sent].paragraph == self.sents[c.sent].paragraph
             {
                 m.fatalities = m.fatalities.max(c.fatalities);
+                // "… attacked the village. Sixteen militants were killed.": the dead were armed, so
+                // the attack was a fight between armed sides (the state's side first).
+                let armed = |a: &ActorRef| {
+                    matches!(
+                        a.inter,
+                        Inter::StateForces
+                            | Inter::RebelGroups
+                            | Inter::PoliticalMilitias
+                            | Inter::IdentityMilitias
+                            | Inter::External
+                    )
+                };
+                if m.sub == SubEventType::Attack
+                    && !m.onesided
+                    && m.actor1_read
+                    && let Some(dead) = c.actor2.filter(armed)
+                    && m.actor2.as_ref().is_none_or(armed)
+                    && m.actor1.as_ref().is_none_or(|a| a.name != dead.name)
+                {
+                    m.sub = SubEventType::ArmedClash;
+                    let other = m.actor2.take().unwrap_or(dead);
+                    if other.inter == Inter::StateForces
+                        && m.actor1.as_ref().is_some_and(|a| a.inter != Inter::StateForces)
+                    {
+                        m.actor2 = m.actor1.replace(other);
+                    } else {
+                        m.actor2 = Some(other);
+                    }
+                }
                 continue;
             }
             // A battle and the territory it won, told in the sentences next to each other, are one
