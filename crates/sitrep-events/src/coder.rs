@@ -4,6 +4,8 @@
 use std::ops::Range;
 use std::path::Path;
 
+use crate::actors::Branch;
+
 use sitrep_model::{
     ActorMention, ActorRef, Certainty, Date, Diagnostic, DocumentMeta, Event, EventType, Inter, Location, Source, Span,
     SubEventType, stable_id,
@@ -581,6 +583,14 @@ impl<'c, 'a> Doc<'c, 'a> {
                     a2 = Some(self.synth("Civilians", Inter::Civilians, span, place));
                 }
             }
+            // Only the state arrests (armed groups abduct): unnamed hands that arrest are the police.
+            SubEventType::Arrests if a1.is_none() => {
+                let year = self.input.meta.published.map(|d| d.year());
+                a1 = place
+                    .or(self.country.as_deref())
+                    .and_then(|c| self.coder.actors.state(Branch::Police, c, year))
+                    .map(|name| ActorRef { name, inter: Inter::StateForces, span: Span::of(self.input.text, trig) });
+            }
             SubEventType::CivilianFlight => {
                 // Those who fled are the actor; no one is acted upon.
                 if a1.as_ref().is_none_or(|a| a.inter != Inter::Civilians) {
@@ -675,9 +685,14 @@ impl<'c, 'a> Doc<'c, 'a> {
                         continue;
                     }
                 }
-                // The actor named in the text wins over a stand-in.
+                // The actor named in the text wins over a stand-in (and the police who arrested
+                // over unnamed hands that then abused the detainees).
                 let read = if m.actor1_read { m.actor1.clone() } else { c.actor1.clone().filter(|_| c.actor1_read) };
+                let arrested = m.actor1.clone().filter(|_| m.sub == SubEventType::Arrests);
                 absorb(m, c);
+                if read.is_none() && arrested.is_some() {
+                    m.actor1 = arrested;
+                }
                 m.sub = t;
                 m.fought = fought;
                 if read.is_some() {
@@ -706,7 +721,8 @@ impl<'c, 'a> Doc<'c, 'a> {
                 crowd_label(a, c.sub);
             }
             c.score = c.weight as f32
-                + if c.actor1.is_some() { 1.5 } else { 0.0 }
+                // (the police standing in for the unnamed hands of an arrest are no evidence of it)
+                + if c.actor1.is_some() && (c.actor1_read || c.sub != SubEventType::Arrests) { 1.5 } else { 0.0 }
                 + if c.actor2.is_some() { 1.0 } else { 0.0 }
                 + if c.fatalities > 0 { 1.0 } else { 0.0 }
                 + if c.location.is_some() { 0.5 } else { 0.0 }
