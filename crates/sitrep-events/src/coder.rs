@@ -456,6 +456,28 @@ impl<'c, 'a> Doc<'c, 'a> {
         self.actors[i].militia.as_deref().filter(|_| clash)
     }
 
+    /// The armed group that claims responsibility in the report ("The Islamic State claimed
+    /// responsibility for the attack"): the named non-state armed actor last before the claim in its
+    /// sentence, when the claim is told as such (a `claim` phrase that is a non-event class).
+    fn claimant(&self) -> Option<usize> {
+        let claim = self.coder.lex.cues.claim;
+        self.clauses.iter().enumerate().find_map(|(ci, clause)| {
+            let h = self.hits[ci]
+                .iter()
+                .find(|h| h.tags.intersects(claim) && matches!(h.proposal, Some((Proposal::NotEvent(_), _))))?;
+            let sent = self.sents[clause.sentence].range;
+            let at = self.words[h.start].range.start();
+            (0..self.actors.len()).rev().find(|&i| {
+                let a = &self.actors[i];
+                !a.person
+                    && sent.contains_range(a.range)
+                    && a.range.end() <= at
+                    && matches!(a.inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias)
+                    && !a.name.starts_with("Unidentified")
+            })
+        })
+    }
+
     fn actor_ref(&self, i: usize) -> ActorRef {
         let a = &self.actors[i];
         ActorRef { name: a.name.clone(), inter: a.inter, span: Span::of(self.input.text, a.range) }
@@ -565,7 +587,8 @@ impl<'c, 'a> Doc<'c, 'a> {
                 crowd(Inter::Rioters, "Rioters", &mut a1, &mut a2);
                 self.named_crowd(roles, "Rioters", place, &mut a1, &mut as1);
             }
-            // ACLED's convention for an unnamed perpetrator of violence.
+            // ACLED's convention for an unnamed perpetrator of violence, unless one armed group of the
+            // report claims responsibility.
             SubEventType::Attack
             | SubEventType::Abduction
             | SubEventType::SexualViolence
@@ -575,7 +598,10 @@ impl<'c, 'a> Doc<'c, 'a> {
             | SubEventType::ShellingArtilleryMissile
                 if a1.is_none() =>
             {
-                a1 = Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place));
+                a1 = Some(match self.claimant() {
+                    Some(i) => self.actor_ref(i),
+                    None => self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place),
+                });
                 if matches!(sub, SubEventType::Attack | SubEventType::SexualViolence)
                     && a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
