@@ -4,6 +4,8 @@
 use std::ops::Range;
 use std::path::Path;
 
+use crate::actors::Branch;
+
 use sitrep_model::{
     ActorMention, ActorRef, Certainty, Date, Diagnostic, DocumentMeta, Event, EventType, Inter, Location, Source, Span,
     SubEventType, stable_id,
@@ -127,6 +129,8 @@ struct Cand {
     territorial: bool,
     /// Both sides fought, or the attacked side fought back ("clashed", "repelled", "returned fire").
     mutual: bool,
+    /// An execution, a beheading or an assassination: one-sided whoever the victim was.
+    onesided: bool,
     /// `actor1` was read from the text (not a stand-in such as "Unidentified Armed Group").
     actor1_read: bool,
     evidence: TextRange,
@@ -219,12 +223,14 @@ impl<'c, 'a> Doc<'c, 'a> {
         let mut country = input.geo.focus_country.clone().or_else(|| majority_country(input.geo));
         let year = published.map(|d| d.year());
         let mut actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
-        // No place tells the country: the actors may ("Al Shabaab", "Ethiopian soldiers").
-        if country.is_none() {
-            country = majority(actors.iter().filter_map(|a| a.country.as_deref()));
-            if country.is_some() {
-                actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
-            }
+        // No place tells the country, or only places in a country the actor lexicon does not
+        // cover (a namesake village abroad): the actors may ("Al Shabaab", "Ethiopian soldiers").
+        let covered = |c: &Option<String>| c.as_deref().is_some_and(|c| coder.actors.knows_country(c));
+        if !covered(&country)
+            && let Some(own) = majority(actors.iter().filter_map(|a| a.country.as_deref()))
+        {
+            country = Some(own);
+            actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
         } else if let Some(own) = group_country(&actors, country.as_deref(), input.geo) {
             country = Some(own);
             actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
@@ -396,6 +402,7 @@ impl<'c, 'a> Doc<'c, 'a> {
             fought: fought(lex, &t.hits),
             territorial: t.weight >= 4 && t.facts.tags[0].intersects(lex.cues.territory),
             mutual: t.facts.tags[3].intersects(lex.cues.mutual.union(lex.cues.repel)),
+            onesided: t.facts.tags[0].intersects(lex.cues.onesided),
             actor1_read: roles.actor1.is_some(),
             evidence: sent.range,
             score: 0.0,
@@ -447,6 +454,28 @@ impl<'c, 'a> Doc<'c, 'a> {
     /// are identity militias ("the Nuer and Anuak communities clashed").
     fn militia_side(&self, i: usize, clash: bool) -> Option<&str> {
         self.actors[i].militia.as_deref().filter(|_| clash)
+    }
+
+    /// The armed group that claims responsibility in the report ("The Islamic State claimed
+    /// responsibility for the attack"): the named non-state armed actor last before the claim in its
+    /// sentence, when the claim is told as such (a `claim` phrase that is a non-event class).
+    fn claimant(&self) -> Option<usize> {
+        let claim = self.coder.lex.cues.claim;
+        self.clauses.iter().enumerate().find_map(|(ci, clause)| {
+            let h = self.hits[ci]
+                .iter()
+                .find(|h| h.tags.intersects(claim) && matches!(h.proposal, Some((Proposal::NotEvent(_), _))))?;
+            let sent = self.sents[clause.sentence].range;
+            let at = self.words[h.start].range.start();
+            (0..self.actors.len()).rev().find(|&i| {
+                let a = &self.actors[i];
+                !a.person
+                    && sent.contains_range(a.range)
+                    && a.range.end() <= at
+                    && matches!(a.inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias)
+                    && !a.name.starts_with("Unidentified")
+            })
+        })
     }
 
     fn actor_ref(&self, i: usize) -> ActorRef {
@@ -558,7 +587,8 @@ impl<'c, 'a> Doc<'c, 'a> {
                 crowd(Inter::Rioters, "Rioters", &mut a1, &mut a2);
                 self.named_crowd(roles, "Rioters", place, &mut a1, &mut as1);
             }
-            // ACLED's convention for an unnamed perpetrator of violence.
+            // ACLED's convention for an unnamed perpetrator of violence, unless one armed group of the
+            // report claims responsibility.
             SubEventType::Attack
             | SubEventType::Abduction
             | SubEventType::SexualViolence
@@ -568,13 +598,24 @@ impl<'c, 'a> Doc<'c, 'a> {
             | SubEventType::ShellingArtilleryMissile
                 if a1.is_none() =>
             {
-                a1 = Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place));
+                a1 = Some(match self.claimant() {
+                    Some(i) => self.actor_ref(i),
+                    None => self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place),
+                });
                 if matches!(sub, SubEventType::Attack | SubEventType::SexualViolence)
                     && a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
                 {
                     a2 = Some(self.synth("Civilians", Inter::Civilians, span, place));
                 }
+            }
+            // Only the state arrests (armed groups abduct): unnamed hands that arrest are the police.
+            SubEventType::Arrests if a1.is_none() => {
+                let year = self.input.meta.published.map(|d| d.year());
+                a1 = place
+                    .or(self.country.as_deref())
+                    .and_then(|c| self.coder.actors.state(Branch::Police, c, year))
+                    .map(|name| ActorRef { name, inter: Inter::StateForces, span: Span::of(self.input.text, trig) });
             }
             SubEventType::CivilianFlight => {
                 // Those who fled are the actor; no one is acted upon.
@@ -620,6 +661,35 @@ impl<'c, 'a> Doc<'c, 'a> {
                 && self.sents[m.sent].paragraph == self.sents[c.sent].paragraph
             {
                 m.fatalities = m.fatalities.max(c.fatalities);
+                // "… attacked the village. Sixteen militants were killed.": the dead were armed, so
+                // the attack was a fight between armed sides (the state's side first).
+                let armed = |a: &ActorRef| {
+                    matches!(
+                        a.inter,
+                        Inter::StateForces
+                            | Inter::RebelGroups
+                            | Inter::PoliticalMilitias
+                            | Inter::IdentityMilitias
+                            | Inter::External
+                    )
+                };
+                if m.sub == SubEventType::Attack
+                    && !m.onesided
+                    && m.actor1_read
+                    && let Some(dead) = c.actor2.filter(armed)
+                    && m.actor2.as_ref().is_none_or(armed)
+                    && m.actor1.as_ref().is_none_or(|a| a.name != dead.name)
+                {
+                    m.sub = SubEventType::ArmedClash;
+                    let other = m.actor2.take().unwrap_or(dead);
+                    if other.inter == Inter::StateForces
+                        && m.actor1.as_ref().is_some_and(|a| a.inter != Inter::StateForces)
+                    {
+                        m.actor2 = m.actor1.replace(other);
+                    } else {
+                        m.actor2 = Some(other);
+                    }
+                }
                 continue;
             }
             // A battle and the territory it won, told in the sentences next to each other, are one
@@ -628,9 +698,27 @@ impl<'c, 'a> Doc<'c, 'a> {
             if let Some((m, t)) = merged.iter_mut().rev().find_map(|m| joint_outcome(m, &c).map(|t| (m, t))) {
                 let fought =
                     m.fought || c.fought || m.sub == SubEventType::ArmedClash || c.sub == SubEventType::ArmedClash;
-                // The actor named in the text wins over a stand-in.
+                // A demonstration met by force stays the crowd's event: the forces are the other side.
+                if severity(m.sub).is_some() && severity(t).is_some() {
+                    let crowd = m.actor1.clone().filter(|a| matches!(a.inter, Inter::Protesters | Inter::Rioters));
+                    let forces = m.actor2.clone().or_else(|| c.actor1.clone().filter(|_| c.actor1_read));
+                    if let Some(crowd) = crowd {
+                        absorb(m, c);
+                        m.sub = t;
+                        m.fought = fought;
+                        m.actor1 = Some(crowd);
+                        m.actor2 = forces.or(m.actor2.take());
+                        continue;
+                    }
+                }
+                // The actor named in the text wins over a stand-in (and the police who arrested
+                // over unnamed hands that then abused the detainees).
                 let read = if m.actor1_read { m.actor1.clone() } else { c.actor1.clone().filter(|_| c.actor1_read) };
+                let arrested = m.actor1.clone().filter(|_| m.sub == SubEventType::Arrests);
                 absorb(m, c);
+                if read.is_none() && arrested.is_some() {
+                    m.actor1 = arrested;
+                }
                 m.sub = t;
                 m.fought = fought;
                 if read.is_some() {
@@ -659,7 +747,8 @@ impl<'c, 'a> Doc<'c, 'a> {
                 crowd_label(a, c.sub);
             }
             c.score = c.weight as f32
-                + if c.actor1.is_some() { 1.5 } else { 0.0 }
+                // (the police standing in for the unnamed hands of an arrest are no evidence of it)
+                + if c.actor1.is_some() && (c.actor1_read || c.sub != SubEventType::Arrests) { 1.5 } else { 0.0 }
                 + if c.actor2.is_some() { 1.0 } else { 0.0 }
                 + if c.fatalities > 0 { 1.0 } else { 0.0 }
                 + if c.location.is_some() { 0.5 } else { 0.0 }

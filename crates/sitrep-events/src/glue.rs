@@ -8,7 +8,7 @@ use sitrep_text::TextRange;
 use std::sync::OnceLock;
 
 use crate::EventCoder;
-use crate::actors::{ActorContext, ActorHit, ActorKind, ActorLexicon, ActorScan};
+use crate::actors::{ActorContext, ActorHit, ActorKind, ActorLexicon, ActorScan, Branch};
 
 /// What a date expression says about when an event happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,6 +151,11 @@ impl Actors {
     /// Does the actor lexicon know country `code` (can it name its collectives)?
     pub(crate) fn knows_country(&self, code: &str) -> bool {
         self.lex.country_name(code).is_some()
+    }
+
+    /// The state forces of a branch of `country` in ACLED's spelling ("Police Forces of Egypt (2014-)").
+    pub(crate) fn state(&self, branch: Branch, country: &str, year: Option<i16>) -> Option<String> {
+        self.lex.state_actor(branch, country, year)
     }
 
     /// "<label> (<country>)" in ACLED's spelling ("Protesters (Algeria)").

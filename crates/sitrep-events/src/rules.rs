@@ -207,6 +207,7 @@ pub(crate) struct Cues {
     pub(crate) sourceword: TagSet,
     pub(crate) predicate: TagSet,
     pub(crate) charge: TagSet,
+    pub(crate) onesided: TagSet,
 }
 
 impl Cues {
@@ -249,6 +250,7 @@ impl Cues {
             sourceword: g("sourceword"),
             predicate: g("predicate"),
             charge: g("charge"),
+            onesided: g("onesided"),
         }
     }
 }

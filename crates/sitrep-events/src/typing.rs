@@ -216,6 +216,8 @@ pub(crate) fn type_clause(
                 && !k.referred
                 && !k.quoted
                 && k.tags.intersects(cues.kill.union(cues.wound))
+                // (a strong trigger of its own, "a body was found after clashes", is its own event)
+                && k.proposal.is_none_or(|(_, w)| w < 4)
                 && !hits.iter().any(|c| c.start >= k.end && c.end <= h.start && c.tags.intersects(cues.charge))
         });
         if h.quoted || (h.referred && !toll_first) {

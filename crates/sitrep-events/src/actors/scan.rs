@@ -290,7 +290,7 @@ impl<'a> Scanner<'a> {
                         Some(c) => r.countries.iter().any(|&rc| self.same(rc, c)),
                         None => !self.ctx_known,
                     },
-                    Needs::Noun => self.after_nationality() || self.heads_phrase(end),
+                    Needs::Noun => self.after_nationality() || self.heads_phrase(end) || self.bare_subject(start, end),
                     _ => true,
                 }
             }
@@ -358,6 +358,28 @@ impl<'a> Scanner<'a> {
                 || self.lex.tables.function_words.contains(word);
         }
         word.ends_with("ed") || self.lex.tables.function_words.contains(word)
+    }
+
+    /// Does a capitalised alias open its sentence as the subject of a present-tense verb, as terse
+    /// reports write ("Military attack villages near Yei", "Military kill 7 civilians"): a lower-case
+    /// word follows and then a number, a name or a content word, not an auxiliary or a function word
+    /// ("Military material was captured", "Military base in Juba")?
+    fn bare_subject(&self, start: usize, end: usize) -> bool {
+        let before = self.hay[..start].trim_end();
+        let opens = before.is_empty() || before.ends_with(['.', '!', '?', ';', ':']);
+        if !opens || !self.hay[start..].starts_with(char::is_uppercase) {
+            return false;
+        }
+        let Some(rest) = self.hay[end..].strip_prefix(' ') else { return false };
+        let verb: &str = rest.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+        let Some(after) = rest[verb.len()..].strip_prefix(' ') else { return false };
+        let object: &str = after.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        const AUX: &[&str] = &["was", "were", "is", "are", "has", "have", "had", "will", "would", "can", "could"];
+        let function = |w: &str| self.lex.tables.function_words.contains(&w.to_lowercase()) || AUX.contains(&w);
+        verb.starts_with(char::is_lowercase)
+            && !function(verb)
+            && !object.is_empty()
+            && (object.starts_with(|c: char| c.is_ascii_digit()) || !function(object))
     }
 
     /// Same country, regions counting as their parent.

@@ -124,6 +124,21 @@ fn military_counts_as_a_force_only_as_a_noun() {
     );
     check("A shell hit near the military base.", "ML", 2016, &[]);
     check("Benin military shot a man.", "BJ", 2014, &["Benin military => Military Forces of Benin (2006-) [1 BJ]"]);
+    // Terse reports open with the bare noun as the subject of a present tense.
+    check(
+        "Military kill 4 herders in Yei.",
+        "SS",
+        2016,
+        &["Military => Military Forces of South Sudan (2011-) [1 SS]"],
+    );
+    check(
+        "Military attack villages near Yei.",
+        "SS",
+        2016,
+        &["Military => Military Forces of South Sudan (2011-) [1 SS]"],
+    );
+    check("Military material was captured.", "SS", 2016, &[]);
+    check("Military base in Yei came under fire.", "SS", 2016, &[]);
 }
 
 #[test]
