@@ -86,14 +86,7 @@ fn add_fusion(total: &mut Option<FusionSummary>, f: FusionSummary) {
     if f.events == 0 && f.created == 0 && f.updated == 0 && f.removed == 0 {
         return;
     }
-    let t = total.get_or_insert_with(FusionSummary::default);
-    t.events += f.events;
-    t.fused = f.fused;
-    t.created += f.created;
-    t.updated += f.updated;
-    t.removed += f.removed;
-    t.unchanged += f.unchanged;
-    t.elapsed += f.elapsed;
+    total.get_or_insert_with(FusionSummary::default).add(&f);
 }
 
 impl IngestSummary {
@@ -231,8 +224,9 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
 /// The most batches the writer commits in one transaction.
 const MAX_GROUPED_BATCHES: usize = 4;
 
-/// The writer: one transaction per batch, in input order, each batch fused
-/// with the stored events around it as it is written (unless `fuse` is false).
+/// The writer: one transaction per batch, in input order; the events written
+/// are fused at the end, all at once, with the stored events around them
+/// (`Store::write_batch_deferred`; unless `fuse` is false).
 fn write_all(
     store: &mut Store,
     rx: &std::sync::mpsc::Receiver<Vec<Work>>,
@@ -279,14 +273,15 @@ fn write_all(
             }
         }
         if !docs.is_empty() {
+            let counts: Vec<usize> = docs.iter().map(PreparedDocument::event_count).collect();
             let outcome = if fuse {
-                let (outcome, f) = store.write_batch_fused(&docs)?;
+                let (outcome, f) = store.write_batch_deferred(docs)?;
                 add_fusion(&mut summary.fusion, f);
                 outcome
             } else {
                 store.write_batch(&docs)?
             };
-            for (doc, d) in docs.iter().zip(&outcome) {
+            for (events, d) in counts.into_iter().zip(&outcome) {
                 match d {
                     Disposition::New => summary.new += 1,
                     Disposition::Replaced => summary.replaced += 1,
@@ -294,11 +289,15 @@ fn write_all(
                     Disposition::Duplicate(_) => summary.duplicate += 1,
                 }
                 if matches!(d, Disposition::New | Disposition::Replaced) {
-                    summary.events += doc.event_count() as u64;
+                    summary.events += events as u64;
                 }
             }
         }
         progress.update(summary.read + summary.skipped.values().sum::<u64>(), summary.events, total);
+    }
+    if fuse {
+        // The events written are fused once, all together (and with the stored events around them).
+        add_fusion(&mut summary.fusion, store.fuse_pending()?);
     }
     Ok(())
 }

@@ -94,6 +94,12 @@ impl ReportIndex {
         self.reports.get(&id)
     }
 
+    /// Makes room for `n` more reports.
+    pub fn reserve(&mut self, n: usize) {
+        self.reports.reserve(n);
+        self.pairs.reserve(n);
+    }
+
     /// Adds a report (replacing the one with this id, which is returned),
     /// and finds its candidate pairs with the reports already there.
     pub fn insert(&mut self, id: u64, report: Report) -> Option<Report> {

@@ -41,6 +41,19 @@ pub struct FusionSummary {
     pub elapsed: Duration,
 }
 
+impl FusionSummary {
+    /// Adds the counts of a later pass (whose number of fused events replaces this one's).
+    pub fn add(&mut self, f: &FusionSummary) {
+        self.events += f.events;
+        self.fused = f.fused;
+        self.created += f.created;
+        self.updated += f.updated;
+        self.removed += f.removed;
+        self.unchanged += f.unchanged;
+        self.elapsed += f.elapsed;
+    }
+}
+
 /// A fusion block, precision class and day ([`sitrep_fuse::fusion_block`]).
 pub(crate) type Block = (i64, u8, i32);
 
@@ -68,6 +81,8 @@ impl Store {
         let config = self.options.fusion.clone();
         self.fused_count = None;
         self.hood = None;
+        // Everything is fused here, what deferred writes left pending included.
+        self.pending = None;
         let sql = |e| StoreError::sqlite(&path, e);
         // Move what the ingest just committed from the WAL into the database
         // file first: fusion reads every event, and pages in the main file
@@ -276,7 +291,7 @@ fn identify<'a>(members: impl Iterator<Item = (&'a str, &'a str)>) -> (String, S
 
 /// Records the fused event's country for `query --country NAME`.
 fn note_country(tx: &Transaction<'_>, b: &Built, seen: &mut HashSet<(String, String)>) -> rusqlite::Result<()> {
-    if let Some(loc) = &b.fused.event.location
+    if let Some(loc) = &b.row.location
         && let (Some(name), Some(iso)) = (&loc.country, &loc.iso)
         && seen.insert((name.clone(), iso.clone()))
     {
@@ -317,6 +332,13 @@ impl Neighbourhood {
             self.blocks.insert(id, block);
             self.index.insert(row_key(id), report);
         }
+    }
+
+    /// Makes room for `n` more events.
+    fn reserve(&mut self, n: usize) {
+        self.prints.reserve(n);
+        self.blocks.reserve(n);
+        self.index.reserve(n);
     }
 
     /// Forgets an event that was deleted (its row id may be given to a new one).
@@ -475,8 +497,9 @@ pub(crate) fn fuse_written<'a>(
     for &id in deleted {
         hood.remove(id);
     }
-    let mut seeds: Vec<u64> = Vec::new();
+    let mut seeds: Vec<u64> = Vec::with_capacity(added.len());
     let mut fresh: IdMap<i64, &Written<'a>> = IdMap::with_capacity_and_hasher(added.len(), Default::default());
+    hood.reserve(added.len());
     for w in added {
         let report =
             Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
@@ -560,6 +583,9 @@ pub(crate) fn fuse_written<'a>(
             found => to_build.push((members, key, fingerprint, found.map(|(id, _)| *id))),
         }
     }
+    // New fused events in the order of their first event's row id, and members placed in row id order:
+    // `fused_members` and its index then grow at their ends instead of everywhere.
+    to_build.sort_by_key(|(m, ..)| m.iter().min().copied());
     let mut stored_ids: Vec<i64> =
         to_build.iter().flat_map(|(m, ..)| m.iter().copied()).filter(|m| !fresh.contains_key(m)).collect();
     stored_ids.sort_unstable();
@@ -612,10 +638,11 @@ pub(crate) fn fuse_written<'a>(
         keep.insert(id);
         placed.push((members, id));
     }
-    for (members, id) in &placed {
-        for m in members {
-            place_member(tx, *m, current.get(m).copied(), *id).map_err(sql)?;
-        }
+    let mut places: Vec<(i64, i64)> =
+        placed.iter().flat_map(|(members, id)| members.iter().map(move |m| (*m, *id))).collect();
+    places.sort_unstable();
+    for (m, id) in places {
+        place_member(tx, m, current.get(&m).copied(), id).map_err(sql)?;
     }
     for id in old_ids {
         if !keep.contains(&id) {
@@ -717,10 +744,62 @@ fn load_members(
 pub(crate) struct Built {
     key: String,
     fingerprint: String,
-    fused: FusedEvent,
+    row: ClusterRow,
     json: String,
     evidence: String,
     actors: String,
+}
+
+/// The columns of a fused event's row (besides key, fingerprint and JSON).
+#[derive(Clone, Debug)]
+struct ClusterRow {
+    event_type: &'static str,
+    sub_event_type: &'static str,
+    event_date: Option<String>,
+    time_precision: u8,
+    location: Option<Box<RowLocation>>,
+    fatalities: u32,
+    fatalities_max: u32,
+    n_sources: i64,
+    n_documents: i64,
+}
+
+#[derive(Clone, Debug)]
+struct RowLocation {
+    iso: Option<String>,
+    country: Option<String>,
+    admin1: Option<String>,
+    name: String,
+    latitude: f64,
+    longitude: f64,
+    geo_precision: u8,
+}
+
+impl ClusterRow {
+    fn of(fused: &FusedEvent) -> ClusterRow {
+        let e = &fused.event;
+        ClusterRow {
+            event_type: e.event_type.name(),
+            sub_event_type: e.sub_event_type.name(),
+            event_date: e.event_date.map(|d| d.to_string()),
+            time_precision: e.time_precision,
+            location: e.location.as_ref().map(|l| {
+                Box::new(RowLocation {
+                    iso: l.iso.clone(),
+                    country: l.country.clone(),
+                    admin1: l.admin1.clone(),
+                    name: l.name.clone(),
+                    latitude: l.latitude,
+                    longitude: l.longitude,
+                    geo_precision: l.geo_precision,
+                })
+            }),
+            fatalities: e.fatalities,
+            fatalities_max: fused.fatalities_range[1],
+            n_sources: i64::try_from(fused.n_sources).unwrap_or(i64::MAX),
+            n_documents: i64::try_from(fused.n_documents).unwrap_or(i64::MAX),
+        }
+    }
 }
 
 impl Built {
@@ -749,7 +828,7 @@ impl Built {
         Built {
             key: key.to_owned(),
             fingerprint: fingerprint.to_owned(),
-            fused,
+            row: ClusterRow::of(&fused),
             json,
             evidence: evidence.join("\n"),
             actors: actors.join("\n"),
@@ -774,15 +853,15 @@ fn write_cluster(
     countries: &mut HashSet<(String, String)>,
 ) -> rusqlite::Result<i64> {
     note_country(tx, b, countries)?;
-    let e = &b.fused.event;
-    let loc = e.location.as_ref();
+    let r = &b.row;
+    let loc = r.location.as_deref();
     let values = params![
         b.key,
         b.fingerprint,
-        e.event_type.name(),
-        e.sub_event_type.name(),
-        e.event_date.map(|d| d.to_string()),
-        e.time_precision,
+        r.event_type,
+        r.sub_event_type,
+        r.event_date,
+        r.time_precision,
         loc.and_then(|l| l.iso.as_deref()),
         loc.and_then(|l| l.country.as_deref()),
         loc.and_then(|l| l.admin1.as_deref()),
@@ -790,10 +869,10 @@ fn write_cluster(
         loc.map(|l| l.latitude),
         loc.map(|l| l.longitude),
         loc.map(|l| l.geo_precision),
-        e.fatalities,
-        b.fused.fatalities_range[1],
-        i64::try_from(b.fused.n_sources).unwrap_or(i64::MAX),
-        i64::try_from(b.fused.n_documents).unwrap_or(i64::MAX),
+        r.fatalities,
+        r.fatalities_max,
+        r.n_sources,
+        r.n_documents,
         b.json,
     ];
     let id = match stored {

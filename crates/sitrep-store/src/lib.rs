@@ -16,9 +16,8 @@
 //!   the next run skips what was committed. (WAL with `synchronous =
 //!   NORMAL`: durable against the process being killed; a power loss may
 //!   lose the last commits, never the file's consistency.)
-//! - **Fusion, incremental.** [`Store::write_batch_fused`] (what `sitrep
-//!   ingest` uses) fuses each batch in its own transaction: the new events
-//!   are compared only with stored events that could fuse with them (same
+//! - **Fusion, incremental.** [`Store::write_batch_fused`] fuses each batch
+//!   in its own transaction: the new events are compared only with stored events that could fuse with them (same
 //!   family of event and country, dated within the fusion window: the
 //!   `events_fusion` index), the neighbourhood is followed transitively
 //!   (a report that bridges two fused events merges them), clustered
@@ -29,7 +28,17 @@
 //!   read only rows they have not seen; `PRAGMA data_version` tells it when
 //!   another connection committed in between, and it starts afresh.
 //!   The store is fused after every committed batch, so a killed ingest
-//!   leaves nothing to catch up. [`Store::fuse`] is the full pass: it
+//!   leaves nothing to catch up.
+//! - **Fusion, deferred.** [`Store::write_batch_deferred`] (what `sitrep
+//!   ingest` uses) commits documents and events batch by batch and marks
+//!   fusion pending in the same transaction; the writer keeps what fusion
+//!   needs of the new events in memory, and [`Store::fuse_pending`] fuses
+//!   them all at once, with the same neighbourhood search, in one
+//!   transaction that writes each fused event once (fusing batch by batch
+//!   rewrote the fused events that later reports joined). Meanwhile readers
+//!   see the documents and events committed and the fused events of the last
+//!   fusion. A killed run leaves fusion pending: the next writer fuses the
+//!   whole store first. [`Store::fuse`] is the full pass: it
 //!   clusters every stored event with `sitrep_fuse` and rewrites only the
 //!   fused events whose members changed; plain [`Store::write_batch`]es
 //!   and [`Store::recode_batch`]es mark fusion pending for it (in the same
@@ -82,7 +91,7 @@ pub use query::{FusedRow, Query};
 pub use recode::{RecodeOutcome, StoredDocument};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use sitrep_fuse::{FusedEvent, FusionConfig};
-pub use write::{Disposition, Known};
+pub use write::{Disposition, Known, MAX_PENDING_EVENTS};
 
 /// How a store is opened.
 #[derive(Clone, Debug)]
@@ -131,6 +140,8 @@ pub struct Store {
     /// the same, no other connection has committed, and `fused_count` and
     /// `hood` still hold.
     seen_version: Option<i64>,
+    /// What [`Store::write_batch_deferred`] wrote and [`Store::fuse_pending`] has not fused yet.
+    pending: Option<Box<write::Pending>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -209,7 +220,15 @@ impl Store {
 
     /// A store on an open connection, with nothing cached yet.
     fn with(conn: Connection, path: &Path, options: StoreOptions) -> Store {
-        Store { conn, path: path.to_path_buf(), options, fused_count: None, hood: None, seen_version: None }
+        Store {
+            conn,
+            path: path.to_path_buf(),
+            options,
+            fused_count: None,
+            hood: None,
+            seen_version: None,
+            pending: None,
+        }
     }
 
     /// Opens an existing store for reading only (query, export). Works while
