@@ -751,7 +751,7 @@ pub(crate) struct Built {
 }
 
 /// The columns of a fused event's row (besides key, fingerprint and JSON).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct ClusterRow {
     event_type: &'static str,
     sub_event_type: &'static str,
@@ -764,7 +764,7 @@ struct ClusterRow {
     n_documents: i64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct RowLocation {
     iso: Option<String>,
     country: Option<String>,
@@ -777,7 +777,16 @@ struct RowLocation {
 
 impl ClusterRow {
     fn of(fused: &FusedEvent) -> ClusterRow {
-        let e = &fused.event;
+        ClusterRow::with(&fused.event, fused.fatalities_range[1], fused.n_sources, fused.n_documents)
+    }
+
+    /// The columns of the fused event of one report: its own values (a toll
+    /// range of one count, one source, one document).
+    fn of_single(e: &Event) -> ClusterRow {
+        ClusterRow::with(e, e.fatalities, 1, 1)
+    }
+
+    fn with(e: &Event, fatalities_max: u32, n_sources: usize, n_documents: usize) -> ClusterRow {
         ClusterRow {
             event_type: e.event_type.name(),
             sub_event_type: e.sub_event_type.name(),
@@ -795,22 +804,25 @@ impl ClusterRow {
                 })
             }),
             fatalities: e.fatalities,
-            fatalities_max: fused.fatalities_range[1],
-            n_sources: i64::try_from(fused.n_sources).unwrap_or(i64::MAX),
-            n_documents: i64::try_from(fused.n_documents).unwrap_or(i64::MAX),
+            fatalities_max,
+            n_sources: i64::try_from(n_sources).unwrap_or(i64::MAX),
+            n_documents: i64::try_from(n_documents).unwrap_or(i64::MAX),
         }
     }
 }
 
 impl Built {
     pub(crate) fn new(key: &str, fingerprint: &str, members: &[Member<'_>]) -> Built {
-        let fused = fuse_group(members);
         // A fused event of one report is not stored as JSON: readers rebuild
-        // it from its report's event row ([`single_json`]), the same way.
-        let json = if members.len() == 1 {
-            String::new()
-        } else {
-            serde_json::to_string(&fused).expect("fused events always serialise")
+        // it from its report's event row ([`single_json`]), the same way. Its
+        // columns are the report's own (`fuse_group` of one report changes
+        // none of them: a test checks it), so it is not fused here.
+        let (row, json) = match members {
+            [one] => (ClusterRow::of_single(one.event), String::new()),
+            _ => {
+                let fused = fuse_group(members);
+                (ClusterRow::of(&fused), serde_json::to_string(&fused).expect("fused events always serialise"))
+            }
         };
         // Every name any report gave, so that `--actor` finds the event whichever outlet named whom.
         let mut names: BTreeSet<&str> = BTreeSet::new();
@@ -828,7 +840,7 @@ impl Built {
         Built {
             key: key.to_owned(),
             fingerprint: fingerprint.to_owned(),
-            row: ClusterRow::of(&fused),
+            row,
             json,
             evidence: evidence.join("\n"),
             actors: actors.join("\n"),
@@ -964,4 +976,38 @@ fn recomputed_features(
         .query_row([id], |r| r.get(0))
         .map_err(sql)?;
     Ok(Features::of(&decode_event(path, uid, &json)?, config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::tests::sample_event;
+    use sitrep_model::{Certainty, SubEventType};
+
+    #[test]
+    fn the_fused_event_of_one_report_has_that_report_s_columns() {
+        let base = sample_event();
+        let mut variants = vec![base.clone()];
+        let mut e = base.clone();
+        e.fatalities = 0;
+        e.source.outlet = None;
+        e.source.certainty = Certainty::Reported;
+        variants.push(e);
+        let mut e = base.clone();
+        e.event_date = None;
+        e.time_precision = 3;
+        e.location = None;
+        e.sub_event_type = SubEventType::PeacefulProtest;
+        e.event_type = e.sub_event_type.event_type();
+        variants.push(e);
+        let mut e = base;
+        e.source.outlet = Some(String::new());
+        e.source.certainty = Certainty::Unconfirmed;
+        variants.push(e);
+        for e in &variants {
+            let member = Member { key: "k", document: "d", published: None, event: e };
+            let fused = fuse_group(&[member]);
+            assert_eq!(ClusterRow::of_single(e), ClusterRow::of(&fused), "{e:?}");
+        }
+    }
 }
