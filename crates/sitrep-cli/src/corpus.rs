@@ -54,7 +54,7 @@ pub(crate) struct IngestArgs {
     /// No progress bar and no summary on standard error.
     #[arg(long, short)]
     quiet: bool,
-    /// Limit the database to this many 4 KiB pages (simulates a full disk).
+    /// Limit the database to this many pages (16 KiB each in a new store; simulates a full disk).
     #[arg(long, hide = true)]
     max_db_pages: Option<u64>,
 }
