@@ -189,10 +189,10 @@ impl ReportIndex {
         seen.into_iter().collect()
     }
 
-    /// The reports of `ids`, cloned, in the order given (for
+    /// The reports of `ids`, in the order given (for
     /// [`cluster`](crate::cluster)).
     #[must_use]
-    pub fn reports(&self, ids: &[u64]) -> Vec<Report> {
-        ids.iter().filter_map(|id| self.reports.get(id).cloned()).collect()
+    pub fn reports(&self, ids: &[u64]) -> Vec<&Report> {
+        ids.iter().filter_map(|id| self.reports.get(id)).collect()
     }
 }
