@@ -48,7 +48,7 @@ pub(crate) struct IngestArgs {
     /// Skip documents larger than this many bytes.
     #[arg(long, default_value_t = 32 * 1024 * 1024)]
     max_document_size: u64,
-    /// Do not fuse events as they are written (the next ingest or recode will).
+    /// Do not fuse the events written (the next ingest or recode will).
     #[arg(long)]
     no_fuse: bool,
     /// No progress bar and no summary on standard error.
@@ -204,7 +204,7 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
         eprintln!("{} in {:.1} s", summary.line(), started.elapsed().as_secs_f64());
     }
     result?;
-    // Batches were fused as they were written; a store left unfused by an
+    // The run's events were fused at its end; a store left unfused by an
     // earlier run with --no-fuse (or by an interrupted recode) is fused now.
     if !args.no_fuse && store.fusion_pending()? {
         add_fusion(&mut summary.fusion, store.fuse()?);
