@@ -48,13 +48,13 @@ pub(crate) struct IngestArgs {
     /// Skip documents larger than this many bytes.
     #[arg(long, default_value_t = 32 * 1024 * 1024)]
     max_document_size: u64,
-    /// Do not fuse events as they are written (the next ingest or recode will).
+    /// Do not fuse the events written (the next ingest or recode will).
     #[arg(long)]
     no_fuse: bool,
     /// No progress bar and no summary on standard error.
     #[arg(long, short)]
     quiet: bool,
-    /// Limit the database to this many 4 KiB pages (simulates a full disk).
+    /// Limit the database to this many pages (16 KiB each in a new store; simulates a full disk).
     #[arg(long, hide = true)]
     max_db_pages: Option<u64>,
 }
@@ -86,14 +86,7 @@ fn add_fusion(total: &mut Option<FusionSummary>, f: FusionSummary) {
     if f.events == 0 && f.created == 0 && f.updated == 0 && f.removed == 0 {
         return;
     }
-    let t = total.get_or_insert_with(FusionSummary::default);
-    t.events += f.events;
-    t.fused = f.fused;
-    t.created += f.created;
-    t.updated += f.updated;
-    t.removed += f.removed;
-    t.unchanged += f.unchanged;
-    t.elapsed += f.elapsed;
+    total.get_or_insert_with(FusionSummary::default).add(&f);
 }
 
 impl IngestSummary {
@@ -211,7 +204,7 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
         eprintln!("{} in {:.1} s", summary.line(), started.elapsed().as_secs_f64());
     }
     result?;
-    // Batches were fused as they were written; a store left unfused by an
+    // The run's events were fused at its end; a store left unfused by an
     // earlier run with --no-fuse (or by an interrupted recode) is fused now.
     if !args.no_fuse && store.fusion_pending()? {
         add_fusion(&mut summary.fusion, store.fuse()?);
@@ -231,8 +224,9 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
 /// The most batches the writer commits in one transaction.
 const MAX_GROUPED_BATCHES: usize = 4;
 
-/// The writer: one transaction per batch, in input order, each batch fused
-/// with the stored events around it as it is written (unless `fuse` is false).
+/// The writer: one transaction per batch, in input order; the events written
+/// are fused at the end, all at once, with the stored events around them
+/// (`Store::write_batch_deferred`; unless `fuse` is false).
 fn write_all(
     store: &mut Store,
     rx: &std::sync::mpsc::Receiver<Vec<Work>>,
@@ -279,14 +273,15 @@ fn write_all(
             }
         }
         if !docs.is_empty() {
+            let counts: Vec<usize> = docs.iter().map(PreparedDocument::event_count).collect();
             let outcome = if fuse {
-                let (outcome, f) = store.write_batch_fused(&docs)?;
+                let (outcome, f) = store.write_batch_deferred(docs)?;
                 add_fusion(&mut summary.fusion, f);
                 outcome
             } else {
                 store.write_batch(&docs)?
             };
-            for (doc, d) in docs.iter().zip(&outcome) {
+            for (events, d) in counts.into_iter().zip(&outcome) {
                 match d {
                     Disposition::New => summary.new += 1,
                     Disposition::Replaced => summary.replaced += 1,
@@ -294,11 +289,15 @@ fn write_all(
                     Disposition::Duplicate(_) => summary.duplicate += 1,
                 }
                 if matches!(d, Disposition::New | Disposition::Replaced) {
-                    summary.events += doc.event_count() as u64;
+                    summary.events += events as u64;
                 }
             }
         }
         progress.update(summary.read + summary.skipped.values().sum::<u64>(), summary.events, total);
+    }
+    if fuse {
+        // The events written are fused once, all together (and with the stored events around them).
+        add_fusion(&mut summary.fusion, store.fuse_pending()?);
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Grouping reports into events: blocking, pair scores, constrained
 //! best-first merging.
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -36,14 +37,13 @@ pub struct PairScore {
 /// The result depends only on the set of reports (keys and features), never
 /// on their order in the slice.
 #[must_use]
-pub fn cluster(reports: &[Report], config: &FusionConfig) -> Vec<Vec<usize>> {
+pub fn cluster<R: Borrow<Report>>(reports: &[R], config: &FusionConfig) -> Vec<Vec<usize>> {
     let n = reports.len();
+    let report = |i: usize| reports[i].borrow();
     // Everything below works on ranks: positions in key order.
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| {
-        reports[a].key.cmp(&reports[b].key).then_with(|| reports[a].document.cmp(&reports[b].document))
-    });
-    let item = |rank: usize| &reports[order[rank]];
+    order.sort_by(|&a, &b| report(a).key.cmp(&report(b).key).then_with(|| report(a).document.cmp(&report(b).document)));
+    let item = |rank: usize| report(order[rank]);
 
     let mut edges = candidate_edges(n, &item, config);
     edges.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
@@ -72,7 +72,7 @@ pub fn cluster(reports: &[Report], config: &FusionConfig) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> =
         groups.into_iter().filter(|g| !g.is_empty()).map(|g| g.into_iter().map(|r| order[r]).collect()).collect();
     // Groups are already in rank order of their members; order the groups by first key.
-    out.sort_by(|a, b| reports[a[0]].key.cmp(&reports[b[0]].key));
+    out.sort_by(|a, b| report(a[0]).key.cmp(&report(b[0]).key));
     out
 }
 

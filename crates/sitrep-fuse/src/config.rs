@@ -118,7 +118,33 @@ pub struct FusionConfig {
     /// Prefixes of actor names that match any actor of the same category.
     pub(crate) generic_prefixes: Vec<String>,
     /// Words left out of evidence comparison.
-    pub(crate) stopwords: BTreeSet<String>,
+    pub(crate) stopwords: Stopwords,
+}
+
+/// The stop words, and a filter of their hashes that tells most other words
+/// apart without comparing strings.
+#[derive(Clone, Debug)]
+pub(crate) struct Stopwords {
+    words: BTreeSet<String>,
+    /// Bit `h % 65536` is set for the [`fnv32`](crate::features::fnv32) hash `h` of every stop word.
+    seen: Vec<u64>,
+}
+
+impl Stopwords {
+    fn new(words: BTreeSet<String>) -> Stopwords {
+        let mut seen = vec![0u64; 1024];
+        for w in &words {
+            let bit = crate::features::fnv32(w.as_bytes()) & 0xffff;
+            seen[(bit >> 6) as usize] |= 1 << (bit & 63);
+        }
+        Stopwords { words, seen }
+    }
+
+    /// Whether `word`, whose `fnv32` hash is `hash`, is a stop word.
+    pub(crate) fn contains(&self, word: &str, hash: u32) -> bool {
+        let bit = hash & 0xffff;
+        self.seen[(bit >> 6) as usize] & (1 << (bit & 63)) != 0 && self.words.contains(word)
+    }
 }
 
 impl FusionConfig {
@@ -209,7 +235,7 @@ impl FusionConfig {
             compatible[ia][ib] = true;
             compatible[ib][ia] = true;
         }
-        let stopwords = parse_stopwords(BUILTIN_STOPWORDS);
+        let stopwords = Stopwords::new(parse_stopwords(BUILTIN_STOPWORDS));
         Ok(FusionConfig {
             threshold: raw.threshold,
             date_window_days: raw.date_window_days,
@@ -287,7 +313,11 @@ mod tests {
         assert!(c.types_compatible(SubEventType::SuicideBomb, SubEventType::Attack));
         assert!(!c.types_compatible(SubEventType::PeacefulProtest, SubEventType::AirDroneStrike));
         assert_eq!(c.date_window(1, 3), 31);
-        assert!(c.stopwords.contains("the"));
+        assert!(c.stopwords.contains("the", crate::features::fnv32(b"the")));
+        for w in &c.stopwords.words {
+            assert!(c.stopwords.contains(w, crate::features::fnv32(w.as_bytes())), "{w}");
+        }
+        assert!(!c.stopwords.contains("ambush", crate::features::fnv32(b"ambush")));
     }
 
     #[test]

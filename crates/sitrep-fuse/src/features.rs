@@ -263,13 +263,19 @@ pub fn content_words(text: &str, config: &FusionConfig) -> Vec<u32> {
         }
         let digits = word.bytes().all(|b| b.is_ascii_digit());
         let short = if ascii { word.len() < 3 } else { word.chars().count() < 3 };
-        if (!digits && short) || config.stopwords.contains(word.as_str()) {
+        if !digits && short {
+            continue;
+        }
+        let hash = fnv32(word.as_bytes());
+        if config.stopwords.contains(&word, hash) {
             continue;
         }
         if !digits && word.len() > 4 && word.ends_with('s') && !word.ends_with("ss") {
             word.pop();
+            out.push(fnv32(word.as_bytes()));
+        } else {
+            out.push(hash);
         }
-        out.push(fnv32(word.as_bytes()));
     }
     out.sort_unstable();
     out.dedup();

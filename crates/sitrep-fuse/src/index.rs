@@ -94,6 +94,12 @@ impl ReportIndex {
         self.reports.get(&id)
     }
 
+    /// Makes room for `n` more reports.
+    pub fn reserve(&mut self, n: usize) {
+        self.reports.reserve(n);
+        self.pairs.reserve(n);
+    }
+
     /// Adds a report (replacing the one with this id, which is returned),
     /// and finds its candidate pairs with the reports already there.
     pub fn insert(&mut self, id: u64, report: Report) -> Option<Report> {
@@ -183,10 +189,10 @@ impl ReportIndex {
         seen.into_iter().collect()
     }
 
-    /// The reports of `ids`, cloned, in the order given (for
+    /// The reports of `ids`, in the order given (for
     /// [`cluster`](crate::cluster)).
     #[must_use]
-    pub fn reports(&self, ids: &[u64]) -> Vec<Report> {
-        ids.iter().filter_map(|id| self.reports.get(id).cloned()).collect()
+    pub fn reports(&self, ids: &[u64]) -> Vec<&Report> {
+        ids.iter().filter_map(|id| self.reports.get(id)).collect()
     }
 }

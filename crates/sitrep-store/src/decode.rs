@@ -318,7 +318,7 @@ fn source(v: &Value) -> Result<Source, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn typed_reads(json: &str) -> bool {
@@ -326,12 +326,12 @@ mod tests {
     }
     use sitrep_model::TextRange;
 
-    #[test]
-    fn events_round_trip_through_json() {
+    /// An armed clash in Gao with an actor, an associate, a place, a toll and an outlet.
+    pub(crate) fn sample_event() -> Event {
         let text = "Rebels attacked an army post in Gao, killing 3 soldiers.";
         let span = |a: usize, b: usize| Span::of(text, TextRange::new(a, b));
         let t = SubEventType::ArmedClash;
-        let event = Event {
+        Event {
             id: "abc".into(),
             event_type: t.event_type(),
             sub_event_type: t,
@@ -359,7 +359,12 @@ mod tests {
             source: Source { outlet: Some("Wire".into()), attribution: None, certainty: Certainty::Claimed },
             evidence: span(0, text.len()),
             confidence: 0.75,
-        };
+        }
+    }
+
+    #[test]
+    fn events_round_trip_through_json() {
+        let event = sample_event();
         let v = serde_json::to_value(&event).unwrap();
         assert_eq!(event_from_json(&v).unwrap(), event);
         let text = serde_json::to_string(&event).unwrap();

@@ -41,6 +41,19 @@ pub struct FusionSummary {
     pub elapsed: Duration,
 }
 
+impl FusionSummary {
+    /// Adds the counts of a later pass (whose number of fused events replaces this one's).
+    pub fn add(&mut self, f: &FusionSummary) {
+        self.events += f.events;
+        self.fused = f.fused;
+        self.created += f.created;
+        self.updated += f.updated;
+        self.removed += f.removed;
+        self.unchanged += f.unchanged;
+        self.elapsed += f.elapsed;
+    }
+}
+
 /// A fusion block, precision class and day ([`sitrep_fuse::fusion_block`]).
 pub(crate) type Block = (i64, u8, i32);
 
@@ -68,6 +81,8 @@ impl Store {
         let config = self.options.fusion.clone();
         self.fused_count = None;
         self.hood = None;
+        // Everything is fused here, what deferred writes left pending included.
+        self.pending = None;
         let sql = |e| StoreError::sqlite(&path, e);
         // Move what the ingest just committed from the WAL into the database
         // file first: fusion reads every event, and pages in the main file
@@ -276,7 +291,7 @@ fn identify<'a>(members: impl Iterator<Item = (&'a str, &'a str)>) -> (String, S
 
 /// Records the fused event's country for `query --country NAME`.
 fn note_country(tx: &Transaction<'_>, b: &Built, seen: &mut HashSet<(String, String)>) -> rusqlite::Result<()> {
-    if let Some(loc) = &b.fused.event.location
+    if let Some(loc) = &b.row.location
         && let (Some(name), Some(iso)) = (&loc.country, &loc.iso)
         && seen.insert((name.clone(), iso.clone()))
     {
@@ -317,6 +332,13 @@ impl Neighbourhood {
             self.blocks.insert(id, block);
             self.index.insert(row_key(id), report);
         }
+    }
+
+    /// Makes room for `n` more events.
+    fn reserve(&mut self, n: usize) {
+        self.prints.reserve(n);
+        self.blocks.reserve(n);
+        self.index.reserve(n);
     }
 
     /// Forgets an event that was deleted (its row id may be given to a new one).
@@ -475,8 +497,9 @@ pub(crate) fn fuse_written<'a>(
     for &id in deleted {
         hood.remove(id);
     }
-    let mut seeds: Vec<u64> = Vec::new();
+    let mut seeds: Vec<u64> = Vec::with_capacity(added.len());
     let mut fresh: IdMap<i64, &Written<'a>> = IdMap::with_capacity_and_hasher(added.len(), Default::default());
+    hood.reserve(added.len());
     for w in added {
         let report =
             Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
@@ -560,6 +583,9 @@ pub(crate) fn fuse_written<'a>(
             found => to_build.push((members, key, fingerprint, found.map(|(id, _)| *id))),
         }
     }
+    // New fused events in the order of their first event's row id, and members placed in row id order:
+    // `fused_members` and its index then grow at their ends instead of everywhere.
+    to_build.sort_by_key(|(m, ..)| m.iter().min().copied());
     let mut stored_ids: Vec<i64> =
         to_build.iter().flat_map(|(m, ..)| m.iter().copied()).filter(|m| !fresh.contains_key(m)).collect();
     stored_ids.sort_unstable();
@@ -612,10 +638,11 @@ pub(crate) fn fuse_written<'a>(
         keep.insert(id);
         placed.push((members, id));
     }
-    for (members, id) in &placed {
-        for m in members {
-            place_member(tx, *m, current.get(m).copied(), *id).map_err(sql)?;
-        }
+    let mut places: Vec<(i64, i64)> =
+        placed.iter().flat_map(|(members, id)| members.iter().map(move |m| (*m, *id))).collect();
+    places.sort_unstable();
+    for (m, id) in places {
+        place_member(tx, m, current.get(&m).copied(), id).map_err(sql)?;
     }
     for id in old_ids {
         if !keep.contains(&id) {
@@ -717,21 +744,85 @@ fn load_members(
 pub(crate) struct Built {
     key: String,
     fingerprint: String,
-    fused: FusedEvent,
+    row: ClusterRow,
     json: String,
     evidence: String,
     actors: String,
 }
 
+/// The columns of a fused event's row (besides key, fingerprint and JSON).
+#[derive(Clone, Debug, PartialEq)]
+struct ClusterRow {
+    event_type: &'static str,
+    sub_event_type: &'static str,
+    event_date: Option<String>,
+    time_precision: u8,
+    location: Option<Box<RowLocation>>,
+    fatalities: u32,
+    fatalities_max: u32,
+    n_sources: i64,
+    n_documents: i64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct RowLocation {
+    iso: Option<String>,
+    country: Option<String>,
+    admin1: Option<String>,
+    name: String,
+    latitude: f64,
+    longitude: f64,
+    geo_precision: u8,
+}
+
+impl ClusterRow {
+    fn of(fused: &FusedEvent) -> ClusterRow {
+        ClusterRow::with(&fused.event, fused.fatalities_range[1], fused.n_sources, fused.n_documents)
+    }
+
+    /// The columns of the fused event of one report: its own values (a toll
+    /// range of one count, one source, one document).
+    fn of_single(e: &Event) -> ClusterRow {
+        ClusterRow::with(e, e.fatalities, 1, 1)
+    }
+
+    fn with(e: &Event, fatalities_max: u32, n_sources: usize, n_documents: usize) -> ClusterRow {
+        ClusterRow {
+            event_type: e.event_type.name(),
+            sub_event_type: e.sub_event_type.name(),
+            event_date: e.event_date.map(|d| d.to_string()),
+            time_precision: e.time_precision,
+            location: e.location.as_ref().map(|l| {
+                Box::new(RowLocation {
+                    iso: l.iso.clone(),
+                    country: l.country.clone(),
+                    admin1: l.admin1.clone(),
+                    name: l.name.clone(),
+                    latitude: l.latitude,
+                    longitude: l.longitude,
+                    geo_precision: l.geo_precision,
+                })
+            }),
+            fatalities: e.fatalities,
+            fatalities_max,
+            n_sources: i64::try_from(n_sources).unwrap_or(i64::MAX),
+            n_documents: i64::try_from(n_documents).unwrap_or(i64::MAX),
+        }
+    }
+}
+
 impl Built {
     pub(crate) fn new(key: &str, fingerprint: &str, members: &[Member<'_>]) -> Built {
-        let fused = fuse_group(members);
         // A fused event of one report is not stored as JSON: readers rebuild
-        // it from its report's event row ([`single_json`]), the same way.
-        let json = if members.len() == 1 {
-            String::new()
-        } else {
-            serde_json::to_string(&fused).expect("fused events always serialise")
+        // it from its report's event row ([`single_json`]), the same way. Its
+        // columns are the report's own (`fuse_group` of one report changes
+        // none of them: a test checks it), so it is not fused here.
+        let (row, json) = match members {
+            [one] => (ClusterRow::of_single(one.event), String::new()),
+            _ => {
+                let fused = fuse_group(members);
+                (ClusterRow::of(&fused), serde_json::to_string(&fused).expect("fused events always serialise"))
+            }
         };
         // Every name any report gave, so that `--actor` finds the event whichever outlet named whom.
         let mut names: BTreeSet<&str> = BTreeSet::new();
@@ -749,7 +840,7 @@ impl Built {
         Built {
             key: key.to_owned(),
             fingerprint: fingerprint.to_owned(),
-            fused,
+            row,
             json,
             evidence: evidence.join("\n"),
             actors: actors.join("\n"),
@@ -774,15 +865,15 @@ fn write_cluster(
     countries: &mut HashSet<(String, String)>,
 ) -> rusqlite::Result<i64> {
     note_country(tx, b, countries)?;
-    let e = &b.fused.event;
-    let loc = e.location.as_ref();
+    let r = &b.row;
+    let loc = r.location.as_deref();
     let values = params![
         b.key,
         b.fingerprint,
-        e.event_type.name(),
-        e.sub_event_type.name(),
-        e.event_date.map(|d| d.to_string()),
-        e.time_precision,
+        r.event_type,
+        r.sub_event_type,
+        r.event_date,
+        r.time_precision,
         loc.and_then(|l| l.iso.as_deref()),
         loc.and_then(|l| l.country.as_deref()),
         loc.and_then(|l| l.admin1.as_deref()),
@@ -790,10 +881,10 @@ fn write_cluster(
         loc.map(|l| l.latitude),
         loc.map(|l| l.longitude),
         loc.map(|l| l.geo_precision),
-        e.fatalities,
-        b.fused.fatalities_range[1],
-        i64::try_from(b.fused.n_sources).unwrap_or(i64::MAX),
-        i64::try_from(b.fused.n_documents).unwrap_or(i64::MAX),
+        r.fatalities,
+        r.fatalities_max,
+        r.n_sources,
+        r.n_documents,
         b.json,
     ];
     let id = match stored {
@@ -885,4 +976,38 @@ fn recomputed_features(
         .query_row([id], |r| r.get(0))
         .map_err(sql)?;
     Ok(Features::of(&decode_event(path, uid, &json)?, config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::tests::sample_event;
+    use sitrep_model::{Certainty, SubEventType};
+
+    #[test]
+    fn the_fused_event_of_one_report_has_that_report_s_columns() {
+        let base = sample_event();
+        let mut variants = vec![base.clone()];
+        let mut e = base.clone();
+        e.fatalities = 0;
+        e.source.outlet = None;
+        e.source.certainty = Certainty::Reported;
+        variants.push(e);
+        let mut e = base.clone();
+        e.event_date = None;
+        e.time_precision = 3;
+        e.location = None;
+        e.sub_event_type = SubEventType::PeacefulProtest;
+        e.event_type = e.sub_event_type.event_type();
+        variants.push(e);
+        let mut e = base;
+        e.source.outlet = Some(String::new());
+        e.source.certainty = Certainty::Unconfirmed;
+        variants.push(e);
+        for e in &variants {
+            let member = Member { key: "k", document: "d", published: None, event: e };
+            let fused = fuse_group(&[member]);
+            assert_eq!(ClusterRow::of_single(e), ClusterRow::of(&fused), "{e:?}");
+        }
+    }
 }

@@ -16,9 +16,8 @@
 //!   the next run skips what was committed. (WAL with `synchronous =
 //!   NORMAL`: durable against the process being killed; a power loss may
 //!   lose the last commits, never the file's consistency.)
-//! - **Fusion, incremental.** [`Store::write_batch_fused`] (what `sitrep
-//!   ingest` uses) fuses each batch in its own transaction: the new events
-//!   are compared only with stored events that could fuse with them (same
+//! - **Fusion, incremental.** [`Store::write_batch_fused`] fuses each batch
+//!   in its own transaction: the new events are compared only with stored events that could fuse with them (same
 //!   family of event and country, dated within the fusion window: the
 //!   `events_fusion` index), the neighbourhood is followed transitively
 //!   (a report that bridges two fused events merges them), clustered
@@ -29,7 +28,17 @@
 //!   read only rows they have not seen; `PRAGMA data_version` tells it when
 //!   another connection committed in between, and it starts afresh.
 //!   The store is fused after every committed batch, so a killed ingest
-//!   leaves nothing to catch up. [`Store::fuse`] is the full pass: it
+//!   leaves nothing to catch up.
+//! - **Fusion, deferred.** [`Store::write_batch_deferred`] (what `sitrep
+//!   ingest` uses) commits documents and events batch by batch and marks
+//!   fusion pending in the same transaction; the writer keeps what fusion
+//!   needs of the new events in memory, and [`Store::fuse_pending`] fuses
+//!   them all at once, with the same neighbourhood search, in one
+//!   transaction that writes each fused event once (fusing batch by batch
+//!   rewrote the fused events that later reports joined). Meanwhile readers
+//!   see the documents and events committed and the fused events of the last
+//!   fusion. A killed run leaves fusion pending: the next writer fuses the
+//!   whole store first. [`Store::fuse`] is the full pass: it
 //!   clusters every stored event with `sitrep_fuse` and rewrites only the
 //!   fused events whose members changed; plain [`Store::write_batch`]es
 //!   and [`Store::recode_batch`]es mark fusion pending for it (in the same
@@ -82,14 +91,14 @@ pub use query::{FusedRow, Query};
 pub use recode::{RecodeOutcome, StoredDocument};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use sitrep_fuse::{FusedEvent, FusionConfig};
-pub use write::{Disposition, Known};
+pub use write::{Disposition, Known, MAX_PENDING_EVENTS};
 
 /// How a store is opened.
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
     /// How long a writer waits for another writer's lock before giving up.
     pub busy_timeout: Duration,
-    /// A size limit, in database pages (4 KiB each): writes beyond it fail
+    /// A size limit, in database pages (16 KiB each in a store this sitrep created): writes beyond it fail
     /// as if the disk were full. `None`: no limit but the disk's.
     pub max_pages: Option<u64>,
     /// The fusion settings.
@@ -131,6 +140,8 @@ pub struct Store {
     /// the same, no other connection has committed, and `fused_count` and
     /// `hood` still hold.
     seen_version: Option<i64>,
+    /// What [`Store::write_batch_deferred`] wrote and [`Store::fuse_pending`] has not fused yet.
+    pending: Option<Box<write::Pending>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -179,9 +190,12 @@ impl Store {
             return Err(StoreError::ReadOnly { path: path.to_path_buf(), detail: "the file is read-only".into() });
         }
         if !exists {
-            // Larger pages keep documents and event records out of overflow
-            // chains; only a new, empty database can take a page size.
-            conn.execute_batch("PRAGMA page_size = 8192").map_err(sql)?;
+            // 16 KiB pages: a document's row (about 4 KB with its text and
+            // mentions) shares its page with three others instead of one
+            // (8 KiB pages left a third of the documents' pages empty), and
+            // event records stay out of overflow chains. Only a new, empty
+            // database can take a page size; older stores keep theirs.
+            conn.execute_batch("PRAGMA page_size = 16384").map_err(sql)?;
         }
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -197,7 +211,7 @@ impl Store {
         // transaction survives the process being killed (kill -9: the OS keeps
         // the written pages), which is what a resumable ingest needs; only a
         // power loss or OS crash may lose the last commits, never consistency.
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 65536;")
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 32768;")
             .map_err(sql)?;
         tune_reads(&conn).map_err(sql)?;
         if let Some(pages) = options.max_pages {
@@ -209,7 +223,15 @@ impl Store {
 
     /// A store on an open connection, with nothing cached yet.
     fn with(conn: Connection, path: &Path, options: StoreOptions) -> Store {
-        Store { conn, path: path.to_path_buf(), options, fused_count: None, hood: None, seen_version: None }
+        Store {
+            conn,
+            path: path.to_path_buf(),
+            options,
+            fused_count: None,
+            hood: None,
+            seen_version: None,
+            pending: None,
+        }
     }
 
     /// Opens an existing store for reading only (query, export). Works while

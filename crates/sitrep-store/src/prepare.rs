@@ -63,7 +63,7 @@ pub(crate) struct PreparedEvent {
     pub(crate) features: Vec<u8>,
     pub(crate) json: String,
     /// The event itself, its fusion features and block ([`sitrep_fuse::fusion_block`]),
-    /// for fusing it as it is written.
+    /// for fusing it once it is written.
     pub(crate) event: Event,
     pub(crate) fusion: Features,
     pub(crate) block: Option<crate::fusion::Block>,

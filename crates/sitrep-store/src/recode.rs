@@ -96,6 +96,7 @@ impl Store {
     pub fn recode_batch(&mut self, docs: &[PreparedDocument]) -> Result<Vec<RecodeOutcome>, StoreError> {
         self.fused_count = None;
         self.hood = None;
+        self.full_pass_pending();
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         let engine = engine();

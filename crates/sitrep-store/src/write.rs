@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use sitrep_fuse::blocks_signature;
 
 use crate::fusion::{FusionSummary, Neighbourhood, Written, fuse_written};
-use crate::prepare::PreparedDocument;
+use crate::prepare::{PreparedDocument, PreparedEvent};
 use crate::{Store, StoreError};
 
 /// What the store already knows of a document (key and content hash).
@@ -69,6 +69,7 @@ impl Store {
         // The events written here are fused by the next full pass.
         self.fused_count = None;
         self.hood = None;
+        self.full_pass_pending();
         let path = self.path.clone();
         let engine = engine();
         let now = jiff::Timestamp::now().to_string();
@@ -104,7 +105,7 @@ impl Store {
     /// are rewritten: the cost follows the batch, not the store. The fused
     /// events are those a full [`Store::fuse`] would give. A store with
     /// fusion pending (a plain write, a recode, an older schema, other fusion
-    /// settings) gets a full pass first.
+    /// settings, [`Store::write_batch_deferred`]) gets fused first.
     ///
     /// # Errors
     /// As [`Store::write_batch`] and [`Store::fuse`]; nothing of the batch
@@ -114,7 +115,7 @@ impl Store {
         docs: &[PreparedDocument],
     ) -> Result<(Vec<Disposition>, FusionSummary), StoreError> {
         let config = self.options.fusion.clone();
-        let mut summary = FusionSummary::default();
+        let mut summary = self.fuse_pending()?;
         if self.fusion_pending()? || self.meta("fusion_blocks")? != Some(blocks_signature(&config)) {
             summary = self.fuse()?;
         }
@@ -122,8 +123,6 @@ impl Store {
         let cache = self.hood.take();
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
-        let engine = engine();
-        let now = jiff::Timestamp::now().to_string();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
         // What this writer knows of the neighbourhoods holds only while no
         // other connection committed since (`data_version` says so; it is read
@@ -134,49 +133,12 @@ impl Store {
             Some(hood) if current => hood,
             _ => Box::new(Neighbourhood::new(&config)),
         };
-        let mut out = Vec::with_capacity(docs.len());
-        // Fused events that lose members and events deleted (replaced documents'); (event row id, document
-        // row id, position) of the events written.
-        let (mut deleted, mut added) = (Deleted::default(), Vec::new());
-        let mut written: Vec<Written<'_>> = Vec::new();
-        let mut sources = HashMap::new();
-        for doc in docs {
-            added.clear();
-            let before = deleted.events.len();
-            out.push(write_one(&tx, doc, &engine, &now, &mut sources, &mut deleted, &mut added).map_err(sql)?);
-            if deleted.events.len() > before && !written.is_empty() {
-                // The document came twice in this batch: what its first copy wrote is gone.
-                let gone: BTreeSet<i64> = deleted.events[before..].iter().copied().collect();
-                written.retain(|w| !gone.contains(&w.id));
-            }
-            let published = doc.published.as_deref().and_then(|p| p.parse().ok());
-            written.extend(added.iter().map(|&(id, document_id, ord)| Written {
-                id,
-                document_id,
-                document: &doc.key,
-                published,
-                event: &doc.events[ord],
-            }));
-        }
+        let batch = write_docs(&tx, docs).map_err(sql)?;
+        let written: Vec<Written<'_>> = batch.written.iter().map(|w| w.of(docs)).collect();
         let mut fused = if current { self.fused_count } else { None };
-        if !written.is_empty() || !deleted.clusters.is_empty() {
-            // Fused events: counted once, then followed (a count reads a whole index).
-            let before = match fused {
-                Some(n) => n,
-                None => tx
-                    .query_row("SELECT count(*) FROM clusters", [], |r| r.get::<_, i64>(0))
-                    .map(|n| u64::try_from(n).unwrap_or(0))
-                    .map_err(sql)?,
-            };
-            let f = fuse_written(&tx, &path, &mut hood, &written, &deleted.events, &deleted.clusters)?;
-            fused = Some((before + f.created).saturating_sub(f.removed));
-            summary.events += f.events;
-            summary.fused = fused.unwrap_or(0);
-            summary.created += f.created;
-            summary.updated += f.updated;
-            summary.removed += f.removed;
-            summary.unchanged += f.unchanged;
-            summary.elapsed += f.elapsed;
+        if !written.is_empty() || !batch.deleted.clusters.is_empty() {
+            let f = fuse_step(&tx, &path, &mut hood, &mut fused, &written, &batch.deleted)?;
+            summary.add(&f);
         }
         tx.commit().map_err(sql)?;
         self.fused_count = fused;
@@ -184,8 +146,261 @@ impl Store {
         if hood.len() <= MAX_CACHED_EVENTS {
             self.hood = Some(hood);
         }
-        Ok((out, summary))
+        Ok((batch.out, summary))
     }
+
+    /// [`Store::write_batch`] for loading many batches, fused later and all
+    /// at once: each batch is one transaction that writes the documents and
+    /// their events and marks fusion pending (so that a killed run leaves a
+    /// store that the next writer fuses, [`Store::fuse`]); the writer keeps
+    /// what fusion needs of the new events in memory, and
+    /// [`Store::fuse_pending`] fuses them in one transaction, with the
+    /// stored events around them, as [`Store::write_batch_fused`] would have
+    /// batch by batch (the result depends only on the stored events). One
+    /// pass over all the new events writes each fused event once, where
+    /// fusing batch by batch rewrote those that later reports joined.
+    ///
+    /// Until then readers see the documents and events as written and the
+    /// fused events of the last fusion. When the pending events reach
+    /// [`MAX_PENDING_EVENTS`] they are fused at once (the summary says what
+    /// that did), which bounds both the memory held and how far readers'
+    /// fused events lag behind.
+    ///
+    /// # Errors
+    /// As [`Store::write_batch`]; nothing of the batch is written then (the
+    /// events of earlier batches stay pending).
+    pub fn write_batch_deferred(
+        &mut self,
+        docs: Vec<PreparedDocument>,
+    ) -> Result<(Vec<Disposition>, FusionSummary), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        let mut summary = FusionSummary::default();
+        let mut pending = match self.pending.take() {
+            Some(p) => p,
+            None => {
+                // Fusion pending from before (an interrupted run, --no-fuse, a recode, other settings):
+                // a full pass first, so that only this writer's events are left to fuse.
+                if self.fusion_pending()? || self.meta("fusion_blocks")? != Some(blocks_signature(&self.options.fusion))
+                {
+                    summary = self.fuse()?;
+                }
+                Box::default()
+            }
+        };
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
+        if self.seen_version != Some(version) {
+            // Another connection wrote since this one last did: what it knew may not hold.
+            self.hood = None;
+            self.fused_count = None;
+            pending.full |= pending.any;
+        }
+        let batch = write_docs(&tx, &docs).map_err(sql)?;
+        let changed = batch.out.iter().any(|d| matches!(d, Disposition::New | Disposition::Replaced));
+        if changed {
+            set_meta(&tx, "fusion_dirty", "1").map_err(sql)?;
+        }
+        tx.commit().map_err(sql)?;
+        self.seen_version = Some(version);
+        // Replaced documents: their events are gone, pending or fused.
+        if !batch.deleted.events.is_empty() {
+            let gone: BTreeSet<i64> = batch.deleted.events.iter().copied().collect();
+            pending.events.retain(|p| !gone.contains(&p.id));
+            pending.deleted.extend(&batch.deleted.events);
+            pending.dirty.extend(&batch.deleted.clusters);
+        }
+        let mut docs: Vec<(String, Option<sitrep_model::Date>, Vec<Option<PreparedEvent>>)> = docs
+            .into_iter()
+            .map(|d| (d.key, d.published.and_then(|p| p.parse().ok()), d.events.into_iter().map(Some).collect()))
+            .collect();
+        for w in &batch.written {
+            let (key, published, events) = &mut docs[w.doc];
+            let Some(mut event) = events[w.ord].take() else { continue };
+            // Written already: only what fusion needs is kept.
+            event.json = String::new();
+            event.features = Vec::new();
+            pending.events.push(PendingEvent {
+                id: w.id,
+                document_id: w.document_id,
+                document: key.clone(),
+                published: *published,
+                event: Box::new(event),
+            });
+        }
+        pending.any |= changed;
+        let full = pending.events.len() >= MAX_PENDING_EVENTS;
+        self.pending = Some(pending);
+        if full {
+            summary.add(&self.fuse_pending()?);
+        }
+        Ok((batch.out, summary))
+    }
+
+    /// Fuses what [`Store::write_batch_deferred`] wrote, in one transaction:
+    /// the new events with the stored events around them, and what replaced
+    /// documents leave behind; only fused events that gain, lose or change
+    /// members are written. A full [`Store::fuse`] instead when fusion was
+    /// pending before the first deferred batch or another connection wrote
+    /// in between. Nothing to do (an empty summary) when nothing is pending.
+    ///
+    /// # Errors
+    /// As [`Store::fuse`]; the pending events stay pending then (the next
+    /// writer fuses them).
+    pub fn fuse_pending(&mut self) -> Result<FusionSummary, StoreError> {
+        let Some(pending) = self.pending.take() else { return Ok(FusionSummary::default()) };
+        if !pending.any {
+            return Ok(FusionSummary::default());
+        }
+        if pending.full {
+            return self.fuse();
+        }
+        let path = self.path.clone();
+        let sql = |e| StoreError::sqlite(&path, e);
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
+        if self.seen_version != Some(version) {
+            drop(tx);
+            return self.fuse();
+        }
+        let mut hood = self.hood.take().unwrap_or_else(|| Box::new(Neighbourhood::new(&self.options.fusion)));
+        let written: Vec<Written<'_>> = pending
+            .events
+            .iter()
+            .map(|p| Written {
+                id: p.id,
+                document_id: p.document_id,
+                document: &p.document,
+                published: p.published,
+                event: &p.event,
+            })
+            .collect();
+        let deleted = Deleted { events: pending.deleted.clone(), clusters: pending.dirty.clone() };
+        let mut fused = self.fused_count;
+        let mut summary = fuse_step(&tx, &path, &mut hood, &mut fused, &written, &deleted)?;
+        set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        summary.fused = fused.unwrap_or(0);
+        self.fused_count = fused;
+        if hood.len() <= MAX_CACHED_EVENTS {
+            self.hood = Some(hood);
+        }
+        Ok(summary)
+    }
+}
+
+impl Store {
+    /// Events left pending by deferred writes are fused by a full pass once
+    /// other writes (plain, recode) have come between.
+    pub(crate) fn full_pass_pending(&mut self) {
+        if let Some(p) = &mut self.pending {
+            p.full = true;
+        }
+    }
+}
+
+/// The most events [`Store::write_batch_deferred`] keeps waiting for fusion
+/// (a few KB each in memory); at this many they are fused.
+pub const MAX_PENDING_EVENTS: usize = 131_072;
+
+/// What a writer wrote with [`Store::write_batch_deferred`] and has not fused yet.
+#[derive(Default)]
+pub(crate) struct Pending {
+    /// The events written, with what fusion needs of them.
+    events: Vec<PendingEvent>,
+    /// Stored events that replaced documents deleted, and the fused events they were in.
+    deleted: Vec<i64>,
+    dirty: BTreeSet<i64>,
+    /// Whether a batch wrote or replaced anything.
+    any: bool,
+    /// Fusion was pending before the first batch, or another connection
+    /// wrote in between: the pending events are fused by a full pass.
+    full: bool,
+}
+
+struct PendingEvent {
+    id: i64,
+    document_id: i64,
+    document: String,
+    published: Option<sitrep_model::Date>,
+    event: Box<PreparedEvent>,
+}
+
+/// Fuses what a transaction wrote ([`fuse_written`]), keeping `fused` (the
+/// number of fused events, counted once and then followed: a count reads a
+/// whole index) up to date.
+fn fuse_step(
+    tx: &Transaction<'_>,
+    path: &std::path::Path,
+    hood: &mut Neighbourhood,
+    fused: &mut Option<u64>,
+    written: &[Written<'_>],
+    deleted: &Deleted,
+) -> Result<FusionSummary, StoreError> {
+    let before = match *fused {
+        Some(n) => n,
+        None => tx
+            .query_row("SELECT count(*) FROM clusters", [], |r| r.get::<_, i64>(0))
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(|e| StoreError::sqlite(path, e))?,
+    };
+    let mut f = fuse_written(tx, path, hood, written, &deleted.events, &deleted.clusters)?;
+    *fused = Some((before + f.created).saturating_sub(f.removed));
+    f.fused = fused.unwrap_or(0);
+    Ok(f)
+}
+
+/// An event a batch wrote: the document (its index in the batch) and the
+/// event's position in it, its row id and its document's row id.
+struct WrittenRow {
+    doc: usize,
+    ord: usize,
+    id: i64,
+    document_id: i64,
+}
+
+impl WrittenRow {
+    fn of<'a>(&self, docs: &'a [PreparedDocument]) -> Written<'a> {
+        let doc = &docs[self.doc];
+        Written {
+            id: self.id,
+            document_id: self.document_id,
+            document: &doc.key,
+            published: doc.published.as_deref().and_then(|p| p.parse().ok()),
+            event: &doc.events[self.ord],
+        }
+    }
+}
+
+/// What writing a batch's documents did.
+struct BatchWrite {
+    out: Vec<Disposition>,
+    /// The events replaced documents lost, and the fused events they were in.
+    deleted: Deleted,
+    /// The events written (a document given twice: its last copy's).
+    written: Vec<WrittenRow>,
+}
+
+/// Writes a batch's documents in `tx`.
+fn write_docs(tx: &Transaction<'_>, docs: &[PreparedDocument]) -> rusqlite::Result<BatchWrite> {
+    let engine = engine();
+    let now = jiff::Timestamp::now().to_string();
+    let mut batch =
+        BatchWrite { out: Vec::with_capacity(docs.len()), deleted: Deleted::default(), written: Vec::new() };
+    let mut added = Vec::new();
+    let mut sources = HashMap::new();
+    for (i, doc) in docs.iter().enumerate() {
+        added.clear();
+        let before = batch.deleted.events.len();
+        batch.out.push(write_one(tx, doc, &engine, &now, &mut sources, &mut batch.deleted, &mut added)?);
+        if batch.deleted.events.len() > before && !batch.written.is_empty() {
+            // The document came twice in this batch: what its first copy wrote is gone.
+            let gone: BTreeSet<i64> = batch.deleted.events[before..].iter().copied().collect();
+            batch.written.retain(|w| !gone.contains(&w.id));
+        }
+        batch.written.extend(added.iter().map(|&(id, document_id, ord)| WrittenRow { doc: i, ord, id, document_id }));
+    }
+    Ok(batch)
 }
 
 /// The most events a writer keeps in memory between batches for fusion

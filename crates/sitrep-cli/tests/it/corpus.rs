@@ -115,6 +115,10 @@ fn an_ingest_killed_mid_run_resumes_without_loss_or_duplicates() {
             if seen > 0 && !queried {
                 let out = sitrep(&["query", "--db", db.to_str().unwrap(), "--limit", "5"], None);
                 assert!(out.status.success(), "a reader works during the ingest: {}", stderr(&out));
+                // The ingest fuses its events at the end: meanwhile readers get the last fused state
+                // (none yet), and are told so.
+                assert!(stderr(&out).contains("has events not fused yet"), "{}", stderr(&out));
+                assert!(out.stdout.is_empty(), "nothing fused before the run ends");
                 queried = true;
             }
         }

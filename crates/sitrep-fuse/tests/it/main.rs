@@ -308,8 +308,8 @@ proptest! {
 }
 
 /// The groups of report keys given as index groups into `reports`.
-fn key_groups(reports: &[Report], groups: &[Vec<usize>]) -> BTreeSet<BTreeSet<String>> {
-    groups.iter().map(|g| g.iter().map(|&i| reports[i].key.clone()).collect()).collect()
+fn key_groups<R: std::borrow::Borrow<Report>>(reports: &[R], groups: &[Vec<usize>]) -> BTreeSet<BTreeSet<String>> {
+    groups.iter().map(|g| g.iter().map(|&i| reports[i].borrow().key.clone()).collect()).collect()
 }
 
 /// Clusters the component of `seeds` in `index` and records its groups in `current`, replacing

@@ -37,11 +37,7 @@ fn a_changed_document_replaces_its_records_and_a_copy_is_a_duplicate() {
 
     // The Gulf Daily report is corrected: a new toll, no longer the same content.
     let mut docs = corpus();
-    let (raw, rec) = &mut docs[1];
-    let sitrep_ingest::Body::Text(t) = &mut raw.body else { unreachable!("text report") };
-    t.push_str(" The toll was later revised.");
-    rec.document.text = Some(t.clone());
-    rec.events[0].fatalities = 12;
+    revise_toll(&mut docs[1]);
     let changed = prepared(&docs[1..2]);
     assert_eq!(store.known(changed[0].key(), changed[0].hash()).unwrap(), Known::Changed);
     assert_eq!(store.write_batch(&changed).unwrap(), vec![Disposition::Replaced]);
@@ -300,15 +296,45 @@ fn bridged() -> Vec<(sitrep_ingest::RawDocument, sitrep_model::DocumentRecord)> 
     ]
 }
 
+/// A store of `docs` written, then fused by one full pass.
+fn fused_reference(
+    dir: &std::path::Path,
+    name: &str,
+    docs: &[(sitrep_ingest::RawDocument, sitrep_model::DocumentRecord)],
+) -> Store {
+    let mut store = Store::open(&dir.join(name)).unwrap();
+    store.write_batch(&prepared(docs)).unwrap();
+    store.fuse().unwrap();
+    store
+}
+
+/// The bridge of [`bridged`], corrected to a week earlier.
+fn corrected_bridge(
+    bridge: &(sitrep_ingest::RawDocument, sitrep_model::DocumentRecord),
+) -> (sitrep_ingest::RawDocument, sitrep_model::DocumentRecord) {
+    let mut moved = bridge.clone();
+    let sitrep_ingest::Body::Text(t) = &mut moved.0.body else { unreachable!("text report") };
+    t.push_str(" (Corrected: the strike was a week earlier.)");
+    moved.1.document.text = Some(t.clone());
+    moved.1.events[0].event_date = Some(Date::constant(2017, 2, 13));
+    moved
+}
+
+/// A report whose death toll was revised: new content, its first event changed.
+fn revise_toll((raw, rec): &mut (sitrep_ingest::RawDocument, sitrep_model::DocumentRecord)) {
+    let sitrep_ingest::Body::Text(t) = &mut raw.body else { unreachable!("text report") };
+    t.push_str(" The toll was later revised.");
+    rec.document.text = Some(t.clone());
+    rec.events[0].fatalities = 12;
+}
+
 #[test]
 fn fusing_as_batches_are_written_gives_the_fused_events_of_a_full_pass() {
     let mut docs = corpus();
     docs.extend(bridged());
     let dir = tempfile::tempdir().unwrap();
     // The reference: everything written, then one full pass.
-    let mut full = Store::open(&dir.path().join("full.db")).unwrap();
-    full.write_batch(&prepared(&docs)).unwrap();
-    full.fuse().unwrap();
+    let mut full = fused_reference(dir.path(), "full.db", &docs);
     let reference = all_jsonl(&full);
     let feb =
         Query { since: Some(Date::constant(2017, 2, 1)), until: Some(Date::constant(2017, 2, 28)), ..Query::default() };
@@ -343,25 +369,15 @@ fn fusing_as_batches_are_written_gives_the_fused_events_of_a_full_pass() {
     let (_, f) = store.write_batch_fused(&prepared(&parts[2..])).unwrap();
     assert_eq!((f.fused, f.created, f.removed), (1, 1, 2), "{f:?}");
     // The bridge is corrected to another day: what it linked falls apart again, as in a full pass.
-    let mut moved = parts[2].clone();
-    let sitrep_ingest::Body::Text(t) = &mut moved.0.body else { unreachable!("text report") };
-    t.push_str(" (Corrected: the strike was a week earlier.)");
-    moved.1.document.text = Some(t.clone());
-    moved.1.events[0].event_date = Some(Date::constant(2017, 2, 13));
-    let (written, f) = store.write_batch_fused(&prepared(&[moved.clone()])).unwrap();
+    let moved = corrected_bridge(&parts[2]);
+    let (written, f) = store.write_batch_fused(&prepared(std::slice::from_ref(&moved))).unwrap();
     assert_eq!(written, vec![Disposition::Replaced]);
     assert_eq!((f.fused, f.created, f.removed), (3, 3, 1), "{f:?}");
-    let mut reference = Store::open(&dir.path().join("bridge-full.db")).unwrap();
-    reference.write_batch(&prepared(&[parts[0].clone(), parts[1].clone(), moved])).unwrap();
-    reference.fuse().unwrap();
+    let reference = fused_reference(dir.path(), "bridge-full.db", &[parts[0].clone(), parts[1].clone(), moved]);
     assert_eq!(all_jsonl(&store), all_jsonl(&reference));
 
     // A corrected report replaces its events, and its fused event is rebuilt, as in a full pass.
-    let (raw, rec) = &mut docs[1];
-    let sitrep_ingest::Body::Text(t) = &mut raw.body else { unreachable!("text report") };
-    t.push_str(" The toll was later revised.");
-    rec.document.text = Some(t.clone());
-    rec.events[0].fatalities = 12;
+    revise_toll(&mut docs[1]);
     let changed = prepared(&docs[1..2]);
     let mut store = Store::open(&dir.path().join("batches-0.db")).unwrap();
     let (written, f) = store.write_batch_fused(&changed).unwrap();
@@ -386,9 +402,7 @@ fn two_writers_taking_turns_fuse_what_the_other_wrote() {
     second.write_batch_fused(&prepared(&parts[1..2])).unwrap();
     let (_, f) = first.write_batch_fused(&prepared(&parts[2..])).unwrap();
     assert_eq!((f.fused, f.created, f.removed), (1, 1, 2), "{f:?}");
-    let mut reference = Store::open(&dir.path().join("full.db")).unwrap();
-    reference.write_batch(&prepared(&parts)).unwrap();
-    reference.fuse().unwrap();
+    let reference = fused_reference(dir.path(), "full.db", &parts);
     assert_eq!(all_jsonl(&first), all_jsonl(&reference));
 }
 
@@ -564,4 +578,91 @@ fn a_document_given_twice_in_one_batch_is_fused_as_its_last_copy() {
     assert_eq!(all_jsonl(&store), all_jsonl(&reference));
     assert_eq!(f.fused, full.fused);
     assert_eq!(store.counts().unwrap().events, reference.counts().unwrap().events);
+}
+
+#[test]
+fn deferred_writes_fused_at_the_end_give_the_fused_events_of_a_full_pass() {
+    let mut docs = corpus();
+    docs.extend(bridged());
+    let dir = tempfile::tempdir().unwrap();
+    let mut full = fused_reference(dir.path(), "full.db", &docs);
+    let reference = all_jsonl(&full);
+
+    // Batches in several orders, fused once at the end: nothing is fused before, everything after.
+    let (a, b): (Vec<usize>, Vec<usize>) = (0..docs.len()).partition(|i| i % 2 == 0);
+    let single: Vec<Vec<usize>> = (0..docs.len()).rev().map(|i| vec![i]).collect();
+    for (n, batches) in [vec![a.clone(), b.clone()], vec![b, a], single].iter().enumerate() {
+        let mut store = Store::open(&dir.path().join(format!("deferred-{n}.db"))).unwrap();
+        for batch in batches {
+            let these: Vec<_> = batch.iter().map(|&i| docs[i].clone()).collect();
+            let (written, f) = store.write_batch_deferred(prepared(&these)).unwrap();
+            assert!(written.iter().all(|d| *d == Disposition::New));
+            assert_eq!((f.events, f.created), (0, 0), "nothing fused yet: {f:?}");
+            assert!(store.fusion_pending().unwrap(), "marked pending in the batch's transaction");
+        }
+        assert_eq!(store.counts().unwrap().fused, 0, "readers see the last fused state");
+        let f = store.fuse_pending().unwrap();
+        assert_eq!((f.events, f.created, f.removed), (store.counts().unwrap().events, f.fused, 0), "{f:?}");
+        assert!(!store.fusion_pending().unwrap());
+        assert_eq!(all_jsonl(&store), reference, "batches {batches:?}");
+        let again = store.fuse().unwrap();
+        assert_eq!((again.created, again.updated, again.removed), (0, 0, 0), "batches {batches:?}");
+    }
+
+    // On a fused store: the bridge deferred after what it links, then corrected in a later batch
+    // (its pending events are replaced before they were ever fused).
+    let parts = bridged();
+    let mut store = Store::open(&dir.path().join("bridge.db")).unwrap();
+    store.write_batch_fused(&prepared(&parts[..2])).unwrap();
+    store.write_batch_deferred(prepared(&parts[2..])).unwrap();
+    let moved = corrected_bridge(&parts[2]);
+    let (written, _) = store.write_batch_deferred(prepared(std::slice::from_ref(&moved))).unwrap();
+    assert_eq!(written, vec![Disposition::Replaced]);
+    let f = store.fuse_pending().unwrap();
+    assert_eq!((f.fused, f.created, f.removed), (3, 1, 0), "{f:?}");
+    let reference = fused_reference(dir.path(), "bridge-full.db", &[parts[0].clone(), parts[1].clone(), moved]);
+    assert_eq!(all_jsonl(&store), all_jsonl(&reference));
+
+    // A stored report corrected by a deferred batch: its fused event is rebuilt when fused.
+    revise_toll(&mut docs[1]);
+    let changed = prepared(&docs[1..2]);
+    let mut store = Store::open(&dir.path().join("deferred-0.db")).unwrap();
+    let (written, _) = store.write_batch_deferred(changed.clone()).unwrap();
+    assert_eq!(written, vec![Disposition::Replaced]);
+    let f = store.fuse_pending().unwrap();
+    assert_eq!((f.created, f.updated, f.removed), (0, 1, 0), "{f:?}");
+    full.write_batch(&changed).unwrap();
+    full.fuse().unwrap();
+    assert_eq!(all_jsonl(&store), all_jsonl(&full));
+}
+
+#[test]
+fn deferred_events_left_unfused_are_fused_by_the_next_writer() {
+    // A writer that stops before fusing (killed) leaves its events pending; another writer, or
+    // one that wrote in between, fuses everything.
+    let docs = corpus();
+    let parts = bridged();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("left.db");
+    {
+        let mut gone = Store::open(&path).unwrap();
+        gone.write_batch_deferred(prepared(&docs)).unwrap();
+    }
+    let mut next = Store::open(&path).unwrap();
+    assert!(next.fusion_pending().unwrap());
+    let (_, f) = next.write_batch_deferred(prepared(&parts[..1])).unwrap();
+    assert_eq!(f.events, docs.iter().map(|d| d.1.events.len() as u64).sum::<u64>(), "a full pass first: {f:?}");
+    // A second writer commits in between: the first one's pending events are fused by a full pass.
+    let mut other = Store::open(&path).unwrap();
+    other.write_batch_deferred(prepared(&parts[1..2])).unwrap();
+    next.write_batch_deferred(prepared(&parts[2..])).unwrap();
+    next.fuse_pending().unwrap();
+    assert!(!next.fusion_pending().unwrap());
+    let mut all = docs;
+    all.extend(parts);
+    let reference = fused_reference(dir.path(), "full.db", &all);
+    assert_eq!(all_jsonl(&next), all_jsonl(&reference));
+    // The other writer's view is stale (it never fused): it fuses nothing wrongly.
+    other.fuse_pending().unwrap();
+    assert_eq!(all_jsonl(&other), all_jsonl(&reference));
 }
