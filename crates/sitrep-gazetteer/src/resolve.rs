@@ -15,7 +15,10 @@
 //! small place abroad reached only by a variant name, far from every other
 //! place of the report and outside its countries, keeps no point; a town that
 //! contradicts the province named after it ("Grantville, Pennsylvania" with no
-//! Grantville there) is a place the gazetteer lacks, at that province.
+//! Grantville there) is a place the gazetteer lacks, at that province; so is a
+//! small town of the focus country far from all the report's other places when
+//! they lie together (a "Washington Square" in a walk through one city), kept as
+//! a sub-place at the place named before it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -47,6 +50,10 @@ const NAMED_COUNTRY_BONUS: f64 = 1.0;
 
 /// Farther than this from every other place of a report, a small place abroad is doubtful (km).
 const FAR_KM: f64 = 1000.0;
+
+/// The fewest other places of a report (lying together) that make a small place far from all of
+/// them a place the gazetteer lacks.
+const LOCAL_OTHERS: usize = 3;
 
 /// The score of a reading in a province the report names.
 const ADMIN_NAMED_BONUS: f64 = 1.0;
@@ -874,6 +881,39 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         others.all(|(_, alat, alon, cos)| approx_km(lat, lon, *alat, *alon, *cos) > FAR_KM)
     };
     let unresolved: Vec<bool> = mentions.iter().map(far_foreign).collect();
+    // A small place in the focus country, far from every other place of a report whose places lie
+    // together ("Washington Square" read as a Pennsylvania town in a report on streets of New
+    // Orleans): most likely a square, street or quarter the gazetteer lacks, named after a town
+    // elsewhere; kept as a sub-place at the report's place named nearest before it.
+    let far_local = |m: &Mention| -> bool {
+        let Some(c) = group_picks.get(m.key.as_str()).and_then(|p| p.cand) else { return false };
+        if m.role != Role::Place
+            || m.in_dateline
+            || m.in_title
+            || m.admin_cue != 0
+            || m.settlement_cue
+            || m.comma_next.is_some()
+            || focus.as_deref() != Some(cc(gaz, c))
+            || !crate::recognize::is_small(gaz, c)
+        {
+            return false;
+        }
+        let e = entry(gaz, c);
+        let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+        let others: Vec<_> = anchor_points.iter().filter(|a| a.0 != m.key && !home_keys.contains(&a.0)).collect();
+        // Enough of the others lie together (each within half FAR_KM of another).
+        let together = others
+            .iter()
+            .filter(|(k, alat, alon, _)| {
+                others.iter().any(|(k2, blat, blon, bcos)| {
+                    k2 != k && approx_km(*alat, *alon, *blat, *blon, *bcos) < FAR_KM / 2.0
+                })
+            })
+            .count();
+        together >= LOCAL_OTHERS
+            && others.iter().all(|(_, alat, alon, cos)| approx_km(lat, lon, *alat, *alon, *cos) > FAR_KM)
+    };
+    let outlier: Vec<bool> = mentions.iter().map(far_local).collect();
     // Mention index → index in the output.
     let mut out_index: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
 
@@ -886,7 +926,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         }
         out_index.push(Some(out.places.len()));
         let pick = group_picks.get(m.key.as_str());
-        let cand = pick.and_then(|p| p.cand).filter(|_| !unresolved[mi]);
+        let cand = pick.and_then(|p| p.cand).filter(|_| !unresolved[mi] && !outlier[mi]);
         let span = Span::of(text, m.range);
         let mut pm = PlaceMention {
             span,
@@ -980,7 +1020,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 pm.confidence = conf.clamp(0.05, 0.99) as f32;
             }
             None => {
-                if m.role == Role::SubPlace {
+                if m.role == Role::SubPlace || outlier[mi] {
                     pm.kind = "sub-place";
                     usage = Usage::SubPlace { parent: None };
                 }

@@ -720,3 +720,23 @@ fn a_namesake_near_the_outlets_home_wins() {
     let p = with_url(text, "https://www.lancastervoice.co.uk/a/1");
     assert_eq!(find(&p, "Lancaster").expect("Lancaster").1.iso.as_deref(), Some("GB"));
 }
+
+#[test]
+fn a_small_namesake_far_from_a_report_whose_places_lie_together_is_a_place_in_it() {
+    // Sentences written for this test: a walk through one city; "Washington Square" is a square
+    // there, and the gazetteer's only Washington Square is a town 1,700 km away.
+    let text = "The tour starts in New Orleans, follows the river past Metairie and Kenner, \
+                then turns back toward Baton Rouge. Walkers end the day at Washington Square, \
+                a small park.";
+    let p = parse(text);
+    assert_eq!(p.focus_country.as_deref(), Some("US"));
+    let (i, square) = find(&p, "Washington Square").expect("Washington Square found");
+    assert_eq!(square.kind, "sub-place");
+    assert!(matches!(p.usage[i], Usage::SubPlace { parent: Some(_) }), "{:?}", p.usage[i]);
+    let nola = (29.95, -90.07);
+    assert!(km((square.latitude.unwrap(), square.longitude.unwrap()), nola) < 150.0, "{square:?}");
+    // A lone far place in a report with fewer places stays itself.
+    let p = parse("Officials in New Orleans met visitors from Washington Square on Monday.");
+    let (_, square) = find(&p, "Washington Square").expect("Washington Square found");
+    assert_eq!(square.kind, "place");
+}
