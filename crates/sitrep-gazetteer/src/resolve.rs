@@ -89,8 +89,29 @@ const DOMAIN_PRIOR: f32 = 0.5;
 /// the domain's country when it has one there.
 fn add_homes(gaz: &Gazetteer, text: &str, outlet: &crate::OutletHome, mentions: &mut Vec<Mention>) {
     let end = sitrep_text::TextRange::new(text.len(), text.len());
+    // Provinces the report names: the most likely reading (by prior) of a name is a province.
+    let provinces_named: Vec<Cand> = mentions
+        .iter()
+        .filter(|m| m.role == Role::Place)
+        .filter_map(|m| best_of(&m.cands.iter().map(|&c| (c, prior(gaz, c))).collect::<Vec<_>>()).cand)
+        .filter(|&c| fcode(gaz, c) == "ADM1")
+        .collect();
     for (k, key) in outlet.homes.iter().enumerate() {
         let mut cands = gaz.home_candidates(key);
+        // The namesakes in a province the report names ("Ontario" in a paper of "woodstock…com")
+        // are the home, whatever the domain (a capital's name stays the capital's: "washington…com"
+        // in a report that names Virginia).
+        let in_named_province = |c: Cand| {
+            let e = entry(gaz, c);
+            let a1 = s(gaz, c.0, e.admin1);
+            is_populated(fcode(gaz, c))
+                && a1.is_some()
+                && provinces_named.iter().any(|&x| cc(gaz, x) == cc(gaz, c) && s(gaz, x.0, entry(gaz, x).name) == a1)
+        };
+        let capital = cands.iter().any(|&c| fcode(gaz, c) == "PPLC" || crate::recognize::is_strong(gaz, c));
+        if !capital && cands.iter().any(|&c| in_named_province(c)) {
+            cands.retain(|&c| in_named_province(c));
+        }
         // A country-code domain's towns are in its country; a generic domain's are looked for
         // first in its home country, unless the name is a country's.
         if let Some(code) = outlet.country.as_deref().or(outlet.home_country.as_deref())

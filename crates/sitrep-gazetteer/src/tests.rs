@@ -722,6 +722,21 @@ fn a_namesake_near_the_outlets_home_wins() {
 }
 
 #[test]
+fn the_outlets_home_lies_in_the_province_its_report_names() {
+    // Sentences written for this test. On a generic domain the home is looked for in the United
+    // States first, but a report that names Ontario again and again is from the Ontario namesake.
+    let text = "Woodstock council approved a new library on Monday. Ontario will pay half of it, \
+                and the mayor thanked Ontario for the grant.";
+    let p = with_url(text, "http://www.woodstockherald.com/news/1");
+    let (_, m) = find(&p, "Woodstock").expect("Woodstock");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("CA"), Some("Ontario")), "{m:?}");
+    // Without the province, the American namesake.
+    let text = "Woodstock council approved a new library on Monday.";
+    let p = with_url(text, "http://www.woodstockherald.com/news/1");
+    assert_eq!(find(&p, "Woodstock").expect("Woodstock").1.iso.as_deref(), Some("US"));
+}
+
+#[test]
 fn a_small_namesake_far_from_a_report_whose_places_lie_together_is_a_place_in_it() {
     // Sentences written for this test: a walk through one city; "Washington Square" is a square
     // there, and the gazetteer's only Washington Square is a town 1,700 km away.
