@@ -18,7 +18,9 @@
 //! Grantville there) is a place the gazetteer lacks, at that province; so is a
 //! small town of the focus country far from all the report's other places when
 //! they lie together (a "Washington Square" in a walk through one city), kept as
-//! a sub-place at the place named before it.
+//! a sub-place at the place named before it. In a report whose places lie far
+//! apart, a small town that won only by lying near one of them gives way to a
+//! city of that name in its country ("Portland" with "Houston" and "Oakland").
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -54,6 +56,20 @@ const FAR_KM: f64 = 1000.0;
 /// The fewest other places of a report (lying together) that make a small place far from all of
 /// them a place the gazetteer lacks.
 const LOCAL_OTHERS: usize = 3;
+
+/// A report is wide when this many of its places (or more) are named, half of them farther than
+/// `WIDE_KM` from another.
+const WIDE_ANCHORS: usize = 4;
+
+/// Places this far apart (km) are not one area.
+const WIDE_KM: f64 = 1000.0;
+
+/// In a wide report, a town smaller than this that has a namesake city of `CITY_NAMESAKE_POP` or
+/// more in its country gives way to the city.
+const SMALL_NAMESAKE_POP: u32 = 20_000;
+
+/// See `SMALL_NAMESAKE_POP`.
+const CITY_NAMESAKE_POP: u32 = 250_000;
 
 /// The score of a reading in a province the report names.
 const ADMIN_NAMED_BONUS: f64 = 1.0;
@@ -832,6 +848,57 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             break;
         }
         anchor_points = next;
+    }
+
+    // A report whose places lie far apart (a league's cities, a national story) says little about
+    // which namesake of a name it means: there a small town that won only by lying near one of
+    // them gives way to a city of that name in the same country ("Portland" with "Houston" and
+    // "Oakland" is the Oregon city, not the Texas town near Houston).
+    let wide = anchor_points.len() >= WIDE_ANCHORS && {
+        let far = |a: &(String, f64, f64, f64)| {
+            anchor_points.iter().filter(|b| approx_km(a.1, a.2, b.1, b.2, b.3) > WIDE_KM).count()
+        };
+        anchor_points.iter().filter(|a| far(a) > 0).count() >= WIDE_ANCHORS / 2
+    };
+    if wide {
+        for m in &mentions {
+            let Some(p) = group_picks.get(m.key.as_str()) else { continue };
+            let Some(c) = p.cand else { continue };
+            let e = entry(gaz, c);
+            let cued = mentions.iter().any(|o| {
+                o.key == m.key && (o.in_dateline || o.admin_cue != 0 || o.settlement_cue || o.comma_next.is_some())
+            });
+            if m.role == Role::SubPlace || cued || !is_populated(fcode(gaz, c)) || e.population >= SMALL_NAMESAKE_POP {
+                continue;
+            }
+            // (Unless another name of the report lies in its county, or the outlet's home nearby.)
+            let gid = gid_of[m.key.as_str()];
+            let county = (c.0, e.cc, e.admin1, e.admin2);
+            let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+            let near_home = anchor_points
+                .iter()
+                .any(|(k, alat, alon, cos)| home_keys.contains(k) && approx_km(lat, lon, *alat, *alon, *cos) < 100.0);
+            if near_home
+                || (e.admin2 != crate::artifact::NONE
+                    && (other_than(&towns_at, county, gid) || other_than(&counties_at, county, gid)))
+            {
+                continue;
+            }
+            let city = m
+                .cands
+                .iter()
+                .filter(|&&x| {
+                    cc(gaz, x) == cc(gaz, c)
+                        && is_populated(fcode(gaz, x))
+                        && entry(gaz, x).population >= CITY_NAMESAKE_POP
+                        && x.2 == PostingKind::Primary
+                })
+                .max_by_key(|&&x| (entry(gaz, x).population, std::cmp::Reverse((x.0, x.1))));
+            if let Some(&x) = city {
+                let key = m.key.as_str();
+                group_picks.insert(key, Pick { cand: Some(x), score: p.score, margin: 0.0 });
+            }
+        }
     }
 
     // A village, small town or small district abroad, when the other names agree on another

@@ -755,3 +755,19 @@ fn a_small_namesake_far_from_a_report_whose_places_lie_together_is_a_place_in_it
     let (_, square) = find(&p, "Washington Square").expect("Washington Square found");
     assert_eq!(square.kind, "place");
 }
+
+#[test]
+fn in_a_report_whose_places_lie_far_apart_a_small_namesake_gives_way_to_the_city() {
+    // Sentences written for this test: a league round-up naming cities across the country.
+    let text = "Texas teams had a good week: Houston beat San Antonio on Friday night and Dallas \
+                won at home against Oakland, Calif. Portland plays in Houston on Sunday.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Portland").expect("Portland");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Oregon")), "{m:?}");
+    // A local report keeps the small town near its other places.
+    let text = "Flooding closed roads in Portland and Aransas Pass, and the county judge asked \
+                Ingleside and Gregory residents to stay home.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Portland").expect("Portland");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Texas")), "{m:?}");
+}
