@@ -771,3 +771,19 @@ fn in_a_report_whose_places_lie_far_apart_a_small_namesake_gives_way_to_the_city
     let (_, m) = find(&p, "Portland").expect("Portland");
     assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Texas")), "{m:?}");
 }
+
+#[test]
+fn english_counties_that_are_no_geonames_region_are_places() {
+    // Sentences written for this test.
+    let p = parse("Heavy rain fell across Cheshire, Merseyside and Greater Manchester overnight.");
+    for name in ["Cheshire", "Merseyside", "Greater Manchester"] {
+        let (_, m) = find(&p, name).expect(name);
+        assert_eq!(m.iso.as_deref(), Some("GB"), "{m:?}");
+    }
+    let p = parse("Racing returns to Northamptonshire and Yorkshire in May.");
+    let (_, m) = find(&p, "Northamptonshire").expect("Northamptonshire");
+    assert!(km((m.latitude.unwrap(), m.longitude.unwrap()), (52.25, -0.85)) < 60.0, "{m:?}");
+    // The American town keeps its name where the text says so.
+    let p = parse("Police in Cheshire, Connecticut, closed a road on Monday.");
+    assert_eq!(find(&p, "Cheshire").expect("Cheshire").1.iso.as_deref(), Some("US"));
+}
