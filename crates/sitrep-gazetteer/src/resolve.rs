@@ -71,6 +71,12 @@ const SMALL_NAMESAKE_POP: u32 = 20_000;
 /// See `SMALL_NAMESAKE_POP`.
 const CITY_NAMESAKE_POP: u32 = 250_000;
 
+/// The score of a city of `DOMAIN_CITY_POP` or more people in a country-code domain's country.
+const DOMAIN_CITY_BONUS: f64 = 1.0;
+
+/// See `DOMAIN_CITY_BONUS`.
+const DOMAIN_CITY_POP: u32 = 100_000;
+
 /// The score of a reading in a province the report names.
 const ADMIN_NAMED_BONUS: f64 = 1.0;
 
@@ -798,6 +804,10 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         // A town of a county where another name of the report may lie.
                         sc += NEIGHBOUR_BONUS;
                     }
+                }
+                // A city of the country-code domain's country ("London" on a ".ca" site).
+                if outlet.country.as_deref() == Some(code) && is_populated(f) && e.population >= DOMAIN_CITY_POP {
+                    sc += DOMAIN_CITY_BONUS;
                 }
                 if m.loose {
                     sc -= 0.8;

@@ -787,3 +787,15 @@ fn english_counties_that_are_no_geonames_region_are_places() {
     let p = parse("Police in Cheshire, Connecticut, closed a road on Monday.");
     assert_eq!(find(&p, "Cheshire").expect("Cheshire").1.iso.as_deref(), Some("US"));
 }
+
+#[test]
+fn a_city_of_the_country_code_domains_country_wins_its_name() {
+    // Sentences written for this test: a Canadian site on a London festival; elsewhere the capital.
+    let text = "The London festival opened on Friday with dancers from Beijing and Shanghai, \
+                and a minister from Ontario praised the organisers.";
+    let p = with_url(text, "https://www.examplenews.ca/local/1");
+    let (_, m) = find(&p, "London").expect("London");
+    assert_eq!(m.iso.as_deref(), Some("CA"), "{m:?}");
+    let p = with_url(text, "https://www.examplenews.com/local/1");
+    assert_eq!(find(&p, "London").expect("London").1.iso.as_deref(), Some("GB"));
+}
