@@ -110,6 +110,9 @@ const DOMAIN_PRIOR: f32 = 0.5;
 /// Adds the outlet's home towns as mentions outside the text (`home`), with their readings in
 /// the domain's country when it has one there.
 fn add_homes(gaz: &Gazetteer, text: &str, outlet: &crate::OutletHome, mentions: &mut Vec<Mention>) {
+    if outlet.homes.is_empty() {
+        return;
+    }
     let end = sitrep_text::TextRange::new(text.len(), text.len());
     // Provinces the report names: the most likely reading (by prior) of a name is a province.
     let provinces_named: Vec<Cand> = mentions
@@ -875,10 +878,13 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             let Some(p) = group_picks.get(m.key.as_str()) else { continue };
             let Some(c) = p.cand else { continue };
             let e = entry(gaz, c);
+            if m.role == Role::SubPlace || !is_populated(fcode(gaz, c)) || e.population >= SMALL_NAMESAKE_POP {
+                continue;
+            }
             let cued = mentions.iter().any(|o| {
                 o.key == m.key && (o.in_dateline || o.admin_cue != 0 || o.settlement_cue || o.comma_next.is_some())
             });
-            if m.role == Role::SubPlace || cued || !is_populated(fcode(gaz, c)) || e.population >= SMALL_NAMESAKE_POP {
+            if cued {
                 continue;
             }
             // (Unless another name of the report lies in its county, or the outlet's home nearby.)
@@ -999,6 +1005,11 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         let e = entry(gaz, c);
         let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
         let others: Vec<_> = anchor_points.iter().filter(|a| a.0 != m.key && !home_keys.contains(&a.0)).collect();
+        if others.len() < LOCAL_OTHERS
+            || others.iter().any(|(_, alat, alon, cos)| approx_km(lat, lon, *alat, *alon, *cos) <= FAR_KM)
+        {
+            return false;
+        }
         // Enough of the others lie together (each within half FAR_KM of another).
         let together = others
             .iter()
@@ -1009,7 +1020,6 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             })
             .count();
         together >= LOCAL_OTHERS
-            && others.iter().all(|(_, alat, alon, cos)| approx_km(lat, lon, *alat, *alon, *cos) > FAR_KM)
     };
     let outlier: Vec<bool> = mentions.iter().map(far_local).collect();
     // Mention index → index in the output.
