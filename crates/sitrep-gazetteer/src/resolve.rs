@@ -20,7 +20,10 @@
 //! they lie together (a "Washington Square" in a walk through one city), kept as
 //! a sub-place at the place named before it. In a report whose places lie far
 //! apart, a small town that won only by lying near one of them gives way to a
-//! city of that name in its country ("Portland" with "Houston" and "Oakland").
+//! city of that name in its country ("Portland" with "Houston" and "Oakland");
+//! in any report, such a town gives way to a capital of a million of that name
+//! ("London" in an American report), unless another of the report's places lies
+//! in its province.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -70,6 +73,10 @@ const SMALL_NAMESAKE_POP: u32 = 20_000;
 
 /// See `SMALL_NAMESAKE_POP`.
 const CITY_NAMESAKE_POP: u32 = 250_000;
+
+/// In any report, a town smaller than `SMALL_NAMESAKE_POP` gives way to a capital of this many
+/// people or more of that name.
+const CAPITAL_NAMESAKE_POP: u32 = 1_000_000;
 
 /// The score of a city of `DOMAIN_CITY_POP` or more people in a country-code domain's country.
 const DOMAIN_CITY_BONUS: f64 = 1.0;
@@ -873,7 +880,9 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         };
         anchor_points.iter().filter(|a| far(a) > 0).count() >= WIDE_ANCHORS / 2
     };
-    if wide {
+    // So does a small town that won a capital's name ("London" read as a town in Ohio) by the focus
+    // alone, in any report.
+    {
         for m in &mentions {
             let Some(p) = group_picks.get(m.key.as_str()) else { continue };
             let Some(c) = p.cand else { continue };
@@ -900,14 +909,28 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             {
                 continue;
             }
+            // (A capital's name stays the town's when another place of the report lies in its province:
+            // "Paris" with "Nashville".)
+            let province_named = e.admin1 != crate::artifact::NONE
+                && group_picks.iter().any(|(k, q)| {
+                    *k != m.key.as_str()
+                        && q.cand.is_some_and(|x| {
+                            let xe = entry(gaz, x);
+                            x.0 == c.0 && xe.cc == e.cc && xe.admin1 == e.admin1
+                        })
+                });
             let city = m
                 .cands
                 .iter()
                 .filter(|&&x| {
-                    cc(gaz, x) == cc(gaz, c)
-                        && is_populated(fcode(gaz, x))
-                        && entry(gaz, x).population >= CITY_NAMESAKE_POP
-                        && x.2 == PostingKind::Primary
+                    x.2 == PostingKind::Primary
+                        && if fcode(gaz, x) == "PPLC" {
+                            !province_named && entry(gaz, x).population >= CAPITAL_NAMESAKE_POP
+                        } else {
+                            wide && cc(gaz, x) == cc(gaz, c)
+                                && is_populated(fcode(gaz, x))
+                                && entry(gaz, x).population >= CITY_NAMESAKE_POP
+                        }
                 })
                 .max_by_key(|&&x| (entry(gaz, x).population, std::cmp::Reverse((x.0, x.1))));
             if let Some(&x) = city {

@@ -799,3 +799,19 @@ fn a_city_of_the_country_code_domains_country_wins_its_name() {
     let p = with_url(text, "https://www.examplenews.com/local/1");
     assert_eq!(find(&p, "London").expect("London").1.iso.as_deref(), Some("GB"));
 }
+
+#[test]
+fn a_capitals_name_is_the_capital_unless_the_report_is_in_a_towns_province() {
+    // Sentences written for this test: an American report on flights to London.
+    let text = "Pet owners flying from Kansas City and Denver to London must book a kennel at \
+                the airport, the airline group said. The U.S. rules changed in March.";
+    let p = parse(text);
+    let (_, m) = find(&p, "London").expect("London");
+    assert_eq!(m.iso.as_deref(), Some("GB"), "{m:?}");
+    // A town of that name in the province of the report's other places keeps it.
+    let text = "A student from Paris spent her spring break in Guatemala with classmates from \
+                Nashville and Knoxville.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Paris").expect("Paris");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Tennessee")), "{m:?}");
+}
