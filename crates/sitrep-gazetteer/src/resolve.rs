@@ -15,7 +15,15 @@
 //! small place abroad reached only by a variant name, far from every other
 //! place of the report and outside its countries, keeps no point; a town that
 //! contradicts the province named after it ("Grantville, Pennsylvania" with no
-//! Grantville there) is a place the gazetteer lacks, at that province.
+//! Grantville there) is a place the gazetteer lacks, at that province; so is a
+//! small town of the focus country far from all the report's other places when
+//! they lie together (a "Washington Square" in a walk through one city), kept as
+//! a sub-place at the place named before it. In a report whose places lie far
+//! apart, a small town that won only by lying near one of them gives way to a
+//! city of that name in its country ("Portland" with "Houston" and "Oakland");
+//! in any report, such a town gives way to a capital of a million of that name
+//! ("London" in an American report), unless another of the report's places lies
+//! in its province.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -47,6 +55,34 @@ const NAMED_COUNTRY_BONUS: f64 = 1.0;
 
 /// Farther than this from every other place of a report, a small place abroad is doubtful (km).
 const FAR_KM: f64 = 1000.0;
+
+/// The fewest other places of a report (lying together) that make a small place far from all of
+/// them a place the gazetteer lacks.
+const LOCAL_OTHERS: usize = 3;
+
+/// A report is wide when this many of its places (or more) are named, half of them farther than
+/// `WIDE_KM` from another.
+const WIDE_ANCHORS: usize = 4;
+
+/// Places this far apart (km) are not one area.
+const WIDE_KM: f64 = 1000.0;
+
+/// In a wide report, a town smaller than this that has a namesake city of `CITY_NAMESAKE_POP` or
+/// more in its country gives way to the city.
+const SMALL_NAMESAKE_POP: u32 = 20_000;
+
+/// See `SMALL_NAMESAKE_POP`.
+const CITY_NAMESAKE_POP: u32 = 250_000;
+
+/// In any report, a town smaller than `SMALL_NAMESAKE_POP` gives way to a capital of this many
+/// people or more of that name.
+const CAPITAL_NAMESAKE_POP: u32 = 1_000_000;
+
+/// The score of a city of `DOMAIN_CITY_POP` or more people in a country-code domain's country.
+const DOMAIN_CITY_BONUS: f64 = 1.0;
+
+/// See `DOMAIN_CITY_BONUS`.
+const DOMAIN_CITY_POP: u32 = 100_000;
 
 /// The score of a reading in a province the report names.
 const ADMIN_NAMED_BONUS: f64 = 1.0;
@@ -81,9 +117,33 @@ const DOMAIN_PRIOR: f32 = 0.5;
 /// Adds the outlet's home towns as mentions outside the text (`home`), with their readings in
 /// the domain's country when it has one there.
 fn add_homes(gaz: &Gazetteer, text: &str, outlet: &crate::OutletHome, mentions: &mut Vec<Mention>) {
+    if outlet.homes.is_empty() {
+        return;
+    }
     let end = sitrep_text::TextRange::new(text.len(), text.len());
+    // Provinces the report names: the most likely reading (by prior) of a name is a province.
+    let provinces_named: Vec<Cand> = mentions
+        .iter()
+        .filter(|m| m.role == Role::Place)
+        .filter_map(|m| best_of(&m.cands.iter().map(|&c| (c, prior(gaz, c))).collect::<Vec<_>>()).cand)
+        .filter(|&c| fcode(gaz, c) == "ADM1")
+        .collect();
     for (k, key) in outlet.homes.iter().enumerate() {
         let mut cands = gaz.home_candidates(key);
+        // The namesakes in a province the report names ("Ontario" in a paper of "woodstock…com")
+        // are the home, whatever the domain (a capital's name stays the capital's: "washington…com"
+        // in a report that names Virginia).
+        let in_named_province = |c: Cand| {
+            let e = entry(gaz, c);
+            let a1 = s(gaz, c.0, e.admin1);
+            is_populated(fcode(gaz, c))
+                && a1.is_some()
+                && provinces_named.iter().any(|&x| cc(gaz, x) == cc(gaz, c) && s(gaz, x.0, entry(gaz, x).name) == a1)
+        };
+        let capital = cands.iter().any(|&c| fcode(gaz, c) == "PPLC" || crate::recognize::is_strong(gaz, c));
+        if !capital && cands.iter().any(|&c| in_named_province(c)) {
+            cands.retain(|&c| in_named_province(c));
+        }
         // A country-code domain's towns are in its country; a generic domain's are looked for
         // first in its home country, unless the name is a country's.
         if let Some(code) = outlet.country.as_deref().or(outlet.home_country.as_deref())
@@ -755,6 +815,10 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         sc += NEIGHBOUR_BONUS;
                     }
                 }
+                // A city of the country-code domain's country ("London" on a ".ca" site).
+                if outlet.country.as_deref() == Some(code) && is_populated(f) && e.population >= DOMAIN_CITY_POP {
+                    sc += DOMAIN_CITY_BONUS;
+                }
                 if m.loose {
                     sc -= 0.8;
                 }
@@ -804,6 +868,76 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             break;
         }
         anchor_points = next;
+    }
+
+    // A report whose places lie far apart (a league's cities, a national story) says little about
+    // which namesake of a name it means: there a small town that won only by lying near one of
+    // them gives way to a city of that name in the same country ("Portland" with "Houston" and
+    // "Oakland" is the Oregon city, not the Texas town near Houston).
+    let wide = anchor_points.len() >= WIDE_ANCHORS && {
+        let far = |a: &(String, f64, f64, f64)| {
+            anchor_points.iter().filter(|b| approx_km(a.1, a.2, b.1, b.2, b.3) > WIDE_KM).count()
+        };
+        anchor_points.iter().filter(|a| far(a) > 0).count() >= WIDE_ANCHORS / 2
+    };
+    // So does a small town that won a capital's name ("London" read as a town in Ohio) by the focus
+    // alone, in any report.
+    {
+        for m in &mentions {
+            let Some(p) = group_picks.get(m.key.as_str()) else { continue };
+            let Some(c) = p.cand else { continue };
+            let e = entry(gaz, c);
+            if m.role == Role::SubPlace || !is_populated(fcode(gaz, c)) || e.population >= SMALL_NAMESAKE_POP {
+                continue;
+            }
+            let cued = mentions.iter().any(|o| {
+                o.key == m.key && (o.in_dateline || o.admin_cue != 0 || o.settlement_cue || o.comma_next.is_some())
+            });
+            if cued {
+                continue;
+            }
+            // (Unless another name of the report lies in its county, or the outlet's home nearby.)
+            let gid = gid_of[m.key.as_str()];
+            let county = (c.0, e.cc, e.admin1, e.admin2);
+            let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+            let near_home = anchor_points
+                .iter()
+                .any(|(k, alat, alon, cos)| home_keys.contains(k) && approx_km(lat, lon, *alat, *alon, *cos) < 100.0);
+            if near_home
+                || (e.admin2 != crate::artifact::NONE
+                    && (other_than(&towns_at, county, gid) || other_than(&counties_at, county, gid)))
+            {
+                continue;
+            }
+            // (A capital's name stays the town's when another place of the report lies in its province:
+            // "Paris" with "Nashville".)
+            let province_named = e.admin1 != crate::artifact::NONE
+                && group_picks.iter().any(|(k, q)| {
+                    *k != m.key.as_str()
+                        && q.cand.is_some_and(|x| {
+                            let xe = entry(gaz, x);
+                            x.0 == c.0 && xe.cc == e.cc && xe.admin1 == e.admin1
+                        })
+                });
+            let city = m
+                .cands
+                .iter()
+                .filter(|&&x| {
+                    x.2 == PostingKind::Primary
+                        && if fcode(gaz, x) == "PPLC" {
+                            !province_named && entry(gaz, x).population >= CAPITAL_NAMESAKE_POP
+                        } else {
+                            wide && cc(gaz, x) == cc(gaz, c)
+                                && is_populated(fcode(gaz, x))
+                                && entry(gaz, x).population >= CITY_NAMESAKE_POP
+                        }
+                })
+                .max_by_key(|&&x| (entry(gaz, x).population, std::cmp::Reverse((x.0, x.1))));
+            if let Some(&x) = city {
+                let key = m.key.as_str();
+                group_picks.insert(key, Pick { cand: Some(x), score: p.score, margin: 0.0 });
+            }
+        }
     }
 
     // A village, small town or small district abroad, when the other names agree on another
@@ -874,6 +1008,43 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         others.all(|(_, alat, alon, cos)| approx_km(lat, lon, *alat, *alon, *cos) > FAR_KM)
     };
     let unresolved: Vec<bool> = mentions.iter().map(far_foreign).collect();
+    // A small place in the focus country, far from every other place of a report whose places lie
+    // together ("Washington Square" read as a Pennsylvania town in a report on streets of New
+    // Orleans): most likely a square, street or quarter the gazetteer lacks, named after a town
+    // elsewhere; kept as a sub-place at the report's place named nearest before it.
+    let far_local = |m: &Mention| -> bool {
+        let Some(c) = group_picks.get(m.key.as_str()).and_then(|p| p.cand) else { return false };
+        if m.role != Role::Place
+            || m.in_dateline
+            || m.in_title
+            || m.admin_cue != 0
+            || m.settlement_cue
+            || m.comma_next.is_some()
+            || focus.as_deref() != Some(cc(gaz, c))
+            || !crate::recognize::is_small(gaz, c)
+        {
+            return false;
+        }
+        let e = entry(gaz, c);
+        let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+        let others: Vec<_> = anchor_points.iter().filter(|a| a.0 != m.key && !home_keys.contains(&a.0)).collect();
+        if others.len() < LOCAL_OTHERS
+            || others.iter().any(|(_, alat, alon, cos)| approx_km(lat, lon, *alat, *alon, *cos) <= FAR_KM)
+        {
+            return false;
+        }
+        // Enough of the others lie together (each within half FAR_KM of another).
+        let together = others
+            .iter()
+            .filter(|(k, alat, alon, _)| {
+                others.iter().any(|(k2, blat, blon, bcos)| {
+                    k2 != k && approx_km(*alat, *alon, *blat, *blon, *bcos) < FAR_KM / 2.0
+                })
+            })
+            .count();
+        together >= LOCAL_OTHERS
+    };
+    let outlier: Vec<bool> = mentions.iter().map(far_local).collect();
     // Mention index → index in the output.
     let mut out_index: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
 
@@ -886,7 +1057,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         }
         out_index.push(Some(out.places.len()));
         let pick = group_picks.get(m.key.as_str());
-        let cand = pick.and_then(|p| p.cand).filter(|_| !unresolved[mi]);
+        let cand = pick.and_then(|p| p.cand).filter(|_| !unresolved[mi] && !outlier[mi]);
         let span = Span::of(text, m.range);
         let mut pm = PlaceMention {
             span,
@@ -980,7 +1151,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 pm.confidence = conf.clamp(0.05, 0.99) as f32;
             }
             None => {
-                if m.role == Role::SubPlace {
+                if m.role == Role::SubPlace || outlier[mi] {
                     pm.kind = "sub-place";
                     usage = Usage::SubPlace { parent: None };
                 }

@@ -720,3 +720,98 @@ fn a_namesake_near_the_outlets_home_wins() {
     let p = with_url(text, "https://www.lancastervoice.co.uk/a/1");
     assert_eq!(find(&p, "Lancaster").expect("Lancaster").1.iso.as_deref(), Some("GB"));
 }
+
+#[test]
+fn the_outlets_home_lies_in_the_province_its_report_names() {
+    // Sentences written for this test. On a generic domain the home is looked for in the United
+    // States first, but a report that names Ontario again and again is from the Ontario namesake.
+    let text = "Woodstock council approved a new library on Monday. Ontario will pay half of it, \
+                and the mayor thanked Ontario for the grant.";
+    let p = with_url(text, "http://www.woodstockherald.com/news/1");
+    let (_, m) = find(&p, "Woodstock").expect("Woodstock");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("CA"), Some("Ontario")), "{m:?}");
+    // Without the province, the American namesake.
+    let text = "Woodstock council approved a new library on Monday.";
+    let p = with_url(text, "http://www.woodstockherald.com/news/1");
+    assert_eq!(find(&p, "Woodstock").expect("Woodstock").1.iso.as_deref(), Some("US"));
+}
+
+#[test]
+fn a_small_namesake_far_from_a_report_whose_places_lie_together_is_a_place_in_it() {
+    // Sentences written for this test: a walk through one city; "Washington Square" is a square
+    // there, and the gazetteer's only Washington Square is a town 1,700 km away.
+    let text = "The tour starts in New Orleans, follows the river past Metairie and Kenner, \
+                then turns back toward Baton Rouge. Walkers end the day at Washington Square, \
+                a small park.";
+    let p = parse(text);
+    assert_eq!(p.focus_country.as_deref(), Some("US"));
+    let (i, square) = find(&p, "Washington Square").expect("Washington Square found");
+    assert_eq!(square.kind, "sub-place");
+    assert!(matches!(p.usage[i], Usage::SubPlace { parent: Some(_) }), "{:?}", p.usage[i]);
+    let nola = (29.95, -90.07);
+    assert!(km((square.latitude.unwrap(), square.longitude.unwrap()), nola) < 150.0, "{square:?}");
+    // A lone far place in a report with fewer places stays itself.
+    let p = parse("Officials in New Orleans met visitors from Washington Square on Monday.");
+    let (_, square) = find(&p, "Washington Square").expect("Washington Square found");
+    assert_eq!(square.kind, "place");
+}
+
+#[test]
+fn in_a_report_whose_places_lie_far_apart_a_small_namesake_gives_way_to_the_city() {
+    // Sentences written for this test: a league round-up naming cities across the country.
+    let text = "Texas teams had a good week: Houston beat San Antonio on Friday night and Dallas \
+                won at home against Oakland, Calif. Portland plays in Houston on Sunday.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Portland").expect("Portland");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Oregon")), "{m:?}");
+    // A local report keeps the small town near its other places.
+    let text = "Flooding closed roads in Portland and Aransas Pass, and the county judge asked \
+                Ingleside and Gregory residents to stay home.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Portland").expect("Portland");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Texas")), "{m:?}");
+}
+
+#[test]
+fn english_counties_that_are_no_geonames_region_are_places() {
+    // Sentences written for this test.
+    let p = parse("Heavy rain fell across Cheshire, Merseyside and Greater Manchester overnight.");
+    for name in ["Cheshire", "Merseyside", "Greater Manchester"] {
+        let (_, m) = find(&p, name).expect(name);
+        assert_eq!(m.iso.as_deref(), Some("GB"), "{m:?}");
+    }
+    let p = parse("Racing returns to Northamptonshire and Yorkshire in May.");
+    let (_, m) = find(&p, "Northamptonshire").expect("Northamptonshire");
+    assert!(km((m.latitude.unwrap(), m.longitude.unwrap()), (52.25, -0.85)) < 60.0, "{m:?}");
+    // The American town keeps its name where the text says so.
+    let p = parse("Police in Cheshire, Connecticut, closed a road on Monday.");
+    assert_eq!(find(&p, "Cheshire").expect("Cheshire").1.iso.as_deref(), Some("US"));
+}
+
+#[test]
+fn a_city_of_the_country_code_domains_country_wins_its_name() {
+    // Sentences written for this test: a Canadian site on a London festival; elsewhere the capital.
+    let text = "The London festival opened on Friday with dancers from Beijing and Shanghai, \
+                and a minister from Ontario praised the organisers.";
+    let p = with_url(text, "https://www.examplenews.ca/local/1");
+    let (_, m) = find(&p, "London").expect("London");
+    assert_eq!(m.iso.as_deref(), Some("CA"), "{m:?}");
+    let p = with_url(text, "https://www.examplenews.com/local/1");
+    assert_eq!(find(&p, "London").expect("London").1.iso.as_deref(), Some("GB"));
+}
+
+#[test]
+fn a_capitals_name_is_the_capital_unless_the_report_is_in_a_towns_province() {
+    // Sentences written for this test: an American report on flights to London.
+    let text = "Pet owners flying from Kansas City and Denver to London must book a kennel at \
+                the airport, the airline group said. The U.S. rules changed in March.";
+    let p = parse(text);
+    let (_, m) = find(&p, "London").expect("London");
+    assert_eq!(m.iso.as_deref(), Some("GB"), "{m:?}");
+    // A town of that name in the province of the report's other places keeps it.
+    let text = "A student from Paris spent her spring break in Guatemala with classmates from \
+                Nashville and Knoxville.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Paris").expect("Paris");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Tennessee")), "{m:?}");
+}
