@@ -23,7 +23,8 @@
 //! city of that name in its country ("Portland" with "Houston" and "Oakland");
 //! in any report, such a town gives way to a capital of a million of that name
 //! ("London" in an American report), unless another of the report's places lies
-//! in its province.
+//! in its province, and to the country of that name ("exports to China" from a
+//! Texas report) unless it is cued, near the outlet's home or in a named county.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -880,8 +881,8 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         };
         anchor_points.iter().filter(|a| far(a) > 0).count() >= WIDE_ANCHORS / 2
     };
-    // So does a small town that won a capital's name ("London" read as a town in Ohio) by the focus
-    // alone, in any report.
+    // So does a small town that won a capital's or a country's name ("London" read as a town in
+    // Ohio, "China" as one in Texas) by the focus alone, in any report.
     {
         for m in &mentions {
             let Some(p) = group_picks.get(m.key.as_str()) else { continue };
@@ -924,7 +925,10 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 .iter()
                 .filter(|&&x| {
                     x.2 == PostingKind::Primary
-                        && if fcode(gaz, x) == "PPLC" {
+                        && if fcode(gaz, x).starts_with("PCL") {
+                            // (A country's own name: "exports to China" is not a Texas town.)
+                            true
+                        } else if fcode(gaz, x) == "PPLC" {
                             !province_named && entry(gaz, x).population >= CAPITAL_NAMESAKE_POP
                         } else {
                             wide && cc(gaz, x) == cc(gaz, c)

@@ -815,3 +815,16 @@ fn a_capitals_name_is_the_capital_unless_the_report_is_in_a_towns_province() {
     let (_, m) = find(&p, "Paris").expect("Paris");
     assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Tennessee")), "{m:?}");
 }
+
+#[test]
+fn a_countrys_own_name_is_the_country_not_a_small_namesake_nearby() {
+    // Sentences written for this test: a Texas farm report that names two countries whose names
+    // small Texas towns also carry.
+    let text = "Cotton shipments from Texas farms to China fell this year, and buyers in Italy \
+                ordered less, a Dallas trade group said.";
+    let p = parse(text);
+    for name in ["China", "Italy"] {
+        let (_, m) = find(&p, name).expect(name);
+        assert_eq!(m.feature_code.as_deref(), Some("PCLI"), "{name}: {m:?}");
+    }
+}
