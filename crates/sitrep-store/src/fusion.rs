@@ -554,8 +554,10 @@ pub(crate) fn fuse_written<'a>(
     let groups = cluster(&reports, config);
 
     // The fused events these events belong to now.
+    // (Events written since the last fusion are in none yet: only stored ones are looked up.)
     let mut current: IdMap<i64, i64> = IdMap::default();
-    for chunk in ids.chunks(500) {
+    let stored: Vec<u64> = ids.iter().copied().filter(|&k| !fresh.contains_key(&row_id(k))).collect();
+    for chunk in stored.chunks(500) {
         let list: Vec<String> = chunk.iter().map(ToString::to_string).collect();
         let mut stmt = tx
             .prepare(&format!("SELECT event, cluster FROM fused_members WHERE event IN ({})", list.join(",")))
@@ -586,14 +588,20 @@ pub(crate) fn fuse_written<'a>(
     let mut placed: Vec<(Vec<i64>, i64)> = Vec::new();
     // (members, key, fingerprint, row id of a stored fused event with these members)
     let mut to_build: Vec<(Vec<i64>, String, String, Option<i64>)> = Vec::new();
-    for group in &groups {
-        let members: Vec<i64> = group.iter().map(|&i| row_id(ids[i])).collect();
-        let (key, fingerprint) = identify(
-            group
-                .iter()
-                .zip(&members)
-                .map(|(&i, m)| (reports[i].key.as_str(), hood.prints.get(m).map_or("", String::as_str))),
-        );
+    let identified: Vec<(Vec<i64>, String, String)> = groups
+        .par_iter()
+        .map(|group| {
+            let members: Vec<i64> = group.iter().map(|&i| row_id(ids[i])).collect();
+            let (key, fingerprint) = identify(
+                group
+                    .iter()
+                    .zip(&members)
+                    .map(|(&i, m)| (reports[i].key.as_str(), hood.prints.get(m).map_or("", String::as_str))),
+            );
+            (members, key, fingerprint)
+        })
+        .collect();
+    for (members, key, fingerprint) in identified {
         match old.get(&key) {
             Some((id, fp)) if *fp == fingerprint => {
                 summary.unchanged += 1;

@@ -286,6 +286,9 @@ impl Store {
         set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
         tx.commit().map_err(sql)?;
         let _ = checkpoint.join();
+        // Freeing the pending events (many small allocations) need not hold up the caller.
+        drop(written);
+        std::thread::spawn(move || drop(pending));
         summary.fused = fused.unwrap_or(0);
         self.fused_count = fused;
         if hood.len() <= MAX_CACHED_EVENTS {
