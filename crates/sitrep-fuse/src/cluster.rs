@@ -5,6 +5,8 @@ use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use crate::config::FusionConfig;
 use crate::features::{ActorKey, Features};
 
@@ -43,9 +45,10 @@ pub fn cluster<R: Borrow<Report>>(reports: &[R], config: &FusionConfig) -> Vec<V
     // Everything below works on ranks: positions in key order.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| report(a).key.cmp(&report(b).key).then_with(|| report(a).document.cmp(&report(b).document)));
-    let item = |rank: usize| report(order[rank]);
+    let ranked: Vec<&Report> = order.iter().map(|&i| report(i)).collect();
+    let item = |rank: usize| ranked[rank];
 
-    let mut edges = candidate_edges(n, &item, config);
+    let mut edges = candidate_edges(&ranked, config);
     edges.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| (a.1, a.2).cmp(&(b.1, b.2))));
 
     // Constrained best-first merging (average linkage on scores, complete
@@ -92,43 +95,51 @@ pub fn score_pair(a: &Report, b: &Report, config: &FusionConfig) -> PairScore {
 /// (date, rank) pairs, sorted.
 type DatedRanks = Vec<(i32, usize)>;
 
-/// Candidate pairs (score, lower rank, higher rank) that reach the threshold.
-fn candidate_edges<'r>(
-    n: usize,
-    item: &dyn Fn(usize) -> &'r Report,
-    config: &FusionConfig,
-) -> Vec<(f64, usize, usize)> {
+/// Candidate pairs (score, lower rank, higher rank) that reach the threshold,
+/// given the reports in rank order. Blocks are independent: each is searched
+/// on the rayon pool, and the pairs are concatenated in block order (the
+/// caller sorts them by score and ranks anyway).
+fn candidate_edges(ranked: &[&Report], config: &FusionConfig) -> Vec<(f64, usize, usize)> {
     // Block on (family component, country); inside a block, one date-sorted
     // list per time precision, so that a vague report looks a month around
     // it while precise ones look a day around them.
     let component = family_components(config);
     let mut blocks: BTreeMap<(u8, [u8; 2]), [DatedRanks; 3]> = BTreeMap::new();
-    for rank in 0..n {
-        let Some((block, class, date)) = block_of(&item(rank).features, &component, config) else { continue };
+    for (rank, r) in ranked.iter().enumerate() {
+        let Some((block, class, date)) = block_of(&r.features, &component, config) else { continue };
         blocks.entry(block).or_default()[class].push((date, rank));
     }
+    let mut blocks: Vec<[DatedRanks; 3]> = blocks.into_values().collect();
+    blocks
+        .par_iter_mut()
+        .flat_map_iter(|lists| {
+            for list in lists.iter_mut() {
+                list.sort_unstable();
+            }
+            block_edges(lists, ranked, config)
+        })
+        .collect()
+}
+
+/// The candidate pairs of one block.
+fn block_edges(lists: &[DatedRanks; 3], ranked: &[&Report], config: &FusionConfig) -> Vec<(f64, usize, usize)> {
     let mut edges = Vec::new();
-    for lists in blocks.values_mut() {
-        for list in lists.iter_mut() {
-            list.sort_unstable();
-        }
-        for list in lists.iter() {
-            for &(date_a, ra) in list {
-                let tp_a = item(ra).features.time_precision;
-                for (class, partners) in lists.iter().enumerate() {
-                    let tp_b = u8::try_from(class + 1).unwrap_or(3);
-                    let reach = i64::from(config.date_window(tp_a, tp_b));
-                    // Each pair once: partners after (date_a, ra) in (date, rank) order.
-                    let from = partners.partition_point(|&p| p <= (date_a, ra));
-                    for &(date_b, rb) in &partners[from..] {
-                        if i64::from(date_b) - i64::from(date_a) > reach {
-                            break;
-                        }
-                        let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
-                        let s = score_pair(item(lo), item(hi), config);
-                        if s.compatible && s.score >= config.threshold {
-                            edges.push((s.score, lo, hi));
-                        }
+    for list in lists {
+        for &(date_a, ra) in list {
+            let tp_a = ranked[ra].features.time_precision;
+            for (class, partners) in lists.iter().enumerate() {
+                let tp_b = u8::try_from(class + 1).unwrap_or(3);
+                let reach = i64::from(config.date_window(tp_a, tp_b));
+                // Each pair once: partners after (date_a, ra) in (date, rank) order.
+                let from = partners.partition_point(|&p| p <= (date_a, ra));
+                for &(date_b, rb) in &partners[from..] {
+                    if i64::from(date_b) - i64::from(date_a) > reach {
+                        break;
+                    }
+                    let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+                    let s = score_pair(ranked[lo], ranked[hi], config);
+                    if s.compatible && s.score >= config.threshold {
+                        edges.push((s.score, lo, hi));
                     }
                 }
             }

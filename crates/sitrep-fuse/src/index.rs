@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use rayon::prelude::*;
+
 use crate::cluster::{Report, block_of, family_components, score_pair};
 use crate::config::FusionConfig;
 
@@ -114,6 +116,34 @@ impl ReportIndex {
         }
         self.reports.insert(id, report);
         old
+    }
+
+    /// Adds many reports, as [`ReportIndex::insert`] one by one would (an id
+    /// given twice: its last report), with their candidate pairs searched on
+    /// the rayon pool: every new report is placed first, then each scans its
+    /// block and date window; a pair of two new reports is found by both.
+    pub fn insert_many(&mut self, items: impl IntoIterator<Item = (u64, Report)>) {
+        let mut fresh: Vec<u64> = Vec::new();
+        for (id, report) in items {
+            self.remove(id);
+            if let Some((block, class, date)) = block_of(&report.features, &self.component, &self.config) {
+                self.blocks.entry(block).or_default()[class].insert((date, id));
+            }
+            self.reports.insert(id, report);
+            fresh.push(id);
+        }
+        fresh.sort_unstable();
+        fresh.dedup();
+        let this = &*self;
+        let found: Vec<Vec<u64>> = fresh.par_iter().map(|&id| this.scan(id, &this.reports[&id])).collect();
+        for (&id, partners) in fresh.iter().zip(found) {
+            for &p in &partners {
+                if fresh.binary_search(&p).is_err() {
+                    self.pairs.entry(p).or_default().push(id);
+                }
+            }
+            self.pairs.insert(id, partners);
+        }
     }
 
     /// Removes a report (and its candidate pairs).

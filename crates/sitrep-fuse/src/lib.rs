@@ -22,13 +22,17 @@
 //!    of event, and disagree with each other on it, stay apart (a protest on
 //!    Tuesday and another on Wednesday are two events). Reports are
 //!    ordered by key before anything else, so the result depends only on the
-//!    set of reports, never on the order they were ingested in.
+//!    set of reports, never on the order they were ingested in. Blocks are
+//!    searched for candidate pairs on the rayon pool; the pairs are then
+//!    sorted by score and ranks, so the thread count changes nothing.
 //! 2. [`fuse_group`] builds the [`FusedEvent`] of one group.
 //!
 //! Groups form only along candidate pairs, so fusion is incremental:
 //! [`ReportIndex`] finds the reports connected to new (or orphaned) reports,
 //! and clustering just those gives the groups that clustering everything
-//! would (a store re-fuses only the neighbourhood of what it writes).
+//! would (a store re-fuses only the neighbourhood of what it writes);
+//! [`ReportIndex::insert_many`] adds many reports with their pairs searched
+//! in parallel.
 //!
 //! The settings (families, windows, radii, weights, threshold, stop words)
 //! are data: `data/fusion.toml` and `data/stopwords.txt`, loaded by

@@ -334,6 +334,20 @@ impl Neighbourhood {
         }
     }
 
+    /// Adds many events, as [`Neighbourhood::add`] one by one would (an
+    /// event held already, or given twice: the first), their candidate pairs
+    /// searched in parallel ([`ReportIndex::insert_many`]).
+    fn add_many(&mut self, items: impl IntoIterator<Item = (i64, Report, String, Option<Block>)>) {
+        let mut reports = Vec::new();
+        for (id, report, fingerprint, block) in items {
+            if self.prints.insert(id, fingerprint).is_none() {
+                self.blocks.insert(id, block);
+                reports.push((row_key(id), report));
+            }
+        }
+        self.index.insert_many(reports);
+    }
+
     /// Makes room for `n` more events.
     fn reserve(&mut self, n: usize) {
         self.prints.reserve(n);
@@ -500,10 +514,16 @@ pub(crate) fn fuse_written<'a>(
     let mut seeds: Vec<u64> = Vec::with_capacity(added.len());
     let mut fresh: IdMap<i64, &Written<'a>> = IdMap::with_capacity_and_hasher(added.len(), Default::default());
     hood.reserve(added.len());
+    let items: Vec<(i64, Report, String, Option<Block>)> = added
+        .par_iter()
+        .map(|w| {
+            let report =
+                Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
+            (w.id, report, w.event.fingerprint.clone(), w.event.block)
+        })
+        .collect();
+    hood.add_many(items);
     for w in added {
-        let report =
-            Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
-        hood.add(w.id, report, w.event.fingerprint.clone(), w.event.block);
         seeds.push(row_key(w.id));
         fresh.insert(w.id, w);
     }
@@ -534,8 +554,10 @@ pub(crate) fn fuse_written<'a>(
     let groups = cluster(&reports, config);
 
     // The fused events these events belong to now.
+    // (Events written since the last fusion are in none yet: only stored ones are looked up.)
     let mut current: IdMap<i64, i64> = IdMap::default();
-    for chunk in ids.chunks(500) {
+    let stored: Vec<u64> = ids.iter().copied().filter(|&k| !fresh.contains_key(&row_id(k))).collect();
+    for chunk in stored.chunks(500) {
         let list: Vec<String> = chunk.iter().map(ToString::to_string).collect();
         let mut stmt = tx
             .prepare(&format!("SELECT event, cluster FROM fused_members WHERE event IN ({})", list.join(",")))
@@ -566,14 +588,20 @@ pub(crate) fn fuse_written<'a>(
     let mut placed: Vec<(Vec<i64>, i64)> = Vec::new();
     // (members, key, fingerprint, row id of a stored fused event with these members)
     let mut to_build: Vec<(Vec<i64>, String, String, Option<i64>)> = Vec::new();
-    for group in &groups {
-        let members: Vec<i64> = group.iter().map(|&i| row_id(ids[i])).collect();
-        let (key, fingerprint) = identify(
-            group
-                .iter()
-                .zip(&members)
-                .map(|(&i, m)| (reports[i].key.as_str(), hood.prints.get(m).map_or("", String::as_str))),
-        );
+    let identified: Vec<(Vec<i64>, String, String)> = groups
+        .par_iter()
+        .map(|group| {
+            let members: Vec<i64> = group.iter().map(|&i| row_id(ids[i])).collect();
+            let (key, fingerprint) = identify(
+                group
+                    .iter()
+                    .zip(&members)
+                    .map(|(&i, m)| (reports[i].key.as_str(), hood.prints.get(m).map_or("", String::as_str))),
+            );
+            (members, key, fingerprint)
+        })
+        .collect();
+    for (members, key, fingerprint) in identified {
         match old.get(&key) {
             Some((id, fp)) if *fp == fingerprint => {
                 summary.unchanged += 1;
@@ -597,37 +625,46 @@ pub(crate) fn fuse_written<'a>(
     }
     let mut countries: HashSet<(String, String)> = HashSet::new();
     let mut fts = FtsRows::default();
-    for (members, key, fingerprint, stored) in to_build {
-        let (id, evidence, actors) = match members.as_slice() {
-            [one] if fresh.contains_key(one) => {
+    // Fused events of several reports are built on the rayon pool, then written in order.
+    let built: Vec<Option<Built>> = to_build
+        .par_iter()
+        .map(|(members, key, fingerprint, _)| {
+            if let [one] = members.as_slice()
+                && fresh.contains_key(one)
+            {
+                return None;
+            }
+            let refs: Vec<Member<'_>> = members
+                .iter()
+                .filter_map(|m| match (fresh.get(m), loaded.get(m)) {
+                    (Some(w), _) => Some(Member {
+                        key: &w.event.uid,
+                        document: w.document,
+                        published: w.published,
+                        event: &w.event.event,
+                    }),
+                    (None, Some(l)) => {
+                        Some(Member { key: &l.uid, document: &l.document, published: l.published, event: &l.event })
+                    }
+                    (None, None) => None,
+                })
+                .collect();
+            (!refs.is_empty()).then(|| Built::new(key, fingerprint, &refs))
+        })
+        .collect();
+    for ((members, _, _, stored), built) in to_build.into_iter().zip(built) {
+        let (id, evidence, actors) = match (members.as_slice(), built) {
+            ([one], _) if fresh.contains_key(one) => {
                 // Most reports stay alone: their fused event was built by `prepare`.
                 let single: &'a Built = &fresh[one].event.single;
                 let id = write_cluster(tx, single, stored, &mut countries).map_err(sql)?;
                 (id, Cow::Borrowed(single.evidence.as_str()), Cow::Borrowed(single.actors.as_str()))
             }
-            _ => {
-                let refs: Vec<Member<'_>> = members
-                    .iter()
-                    .filter_map(|m| match (fresh.get(m), loaded.get(m)) {
-                        (Some(w), _) => Some(Member {
-                            key: &w.event.uid,
-                            document: w.document,
-                            published: w.published,
-                            event: &w.event.event,
-                        }),
-                        (None, Some(l)) => {
-                            Some(Member { key: &l.uid, document: &l.document, published: l.published, event: &l.event })
-                        }
-                        (None, None) => None,
-                    })
-                    .collect();
-                if refs.is_empty() {
-                    continue;
-                }
-                let built = Built::new(&key, &fingerprint, &refs);
+            (_, Some(built)) => {
                 let id = write_cluster(tx, &built, stored, &mut countries).map_err(sql)?;
                 (id, Cow::Owned(built.evidence), Cow::Owned(built.actors))
             }
+            (_, None) => continue,
         };
         fts.push(id, stored.is_some(), evidence, actors);
         if stored.is_some() {

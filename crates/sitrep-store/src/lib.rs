@@ -35,7 +35,11 @@
 //!   needs of the new events in memory, and [`Store::fuse_pending`] fuses
 //!   them all at once, with the same neighbourhood search, in one
 //!   transaction that writes each fused event once (fusing batch by batch
-//!   rewrote the fused events that later reports joined). Meanwhile readers
+//!   rewrote the fused events that later reports joined). Its search for
+//!   candidate pairs, clustering and building of fused events run on the
+//!   rayon pool (results taken in a fixed order: the store does not depend
+//!   on the thread count), and while it runs another connection checkpoints
+//!   the run's WAL into the database file. Meanwhile readers
 //!   see the documents and events committed and the fused events of the last
 //!   fusion. A killed run leaves fusion pending: the next writer fuses the
 //!   whole store first. [`Store::fuse`] is the full pass: it

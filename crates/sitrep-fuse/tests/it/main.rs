@@ -381,5 +381,22 @@ proptest! {
         let reference = key_groups(&kept, &cluster(&kept, &config));
         let incremental: BTreeSet<BTreeSet<String>> = current.values().cloned().collect();
         prop_assert_eq!(incremental, reference);
+
+        // Adding batches at once (`insert_many`, pairs searched in parallel) finds the
+        // candidate pairs of adding the reports one by one, a report given again included.
+        let mut one = ReportIndex::new(&config);
+        let mut many = ReportIndex::new(&config);
+        for batch in order.chunks(1 + usize::try_from(seed % 5).unwrap() * 16) {
+            for &i in batch.iter().chain(&batch[..1]) {
+                one.insert(i as u64, reports[i].clone());
+            }
+            many.insert_many(batch.iter().chain(&batch[..1]).map(|&i| (i as u64, reports[i].clone())));
+        }
+        let mut pairs = 0;
+        for i in 0..reports.len() as u64 {
+            prop_assert_eq!(one.partners(i), many.partners(i));
+            pairs += one.partners(i).len();
+        }
+        prop_assert!(pairs > 0);
     }
 }
