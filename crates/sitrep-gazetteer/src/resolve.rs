@@ -677,7 +677,8 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                             && cc(gaz, x) == code
                             && s(gaz, x.0, entry(gaz, x).name) == s(gaz, c.0, e.admin1)
                     }) {
-                        hierarchy += 3.5;
+                        // (Enough to outweigh a country's prior: "Italy, Texas" is the town.)
+                        hierarchy += 6.0;
                     } else if e.admin2 != crate::artifact::NONE
                         && mentions[k].cands.iter().any(|&x| {
                             fcode(gaz, x) == "ADM2"

@@ -827,4 +827,8 @@ fn a_countrys_own_name_is_the_country_not_a_small_namesake_nearby() {
         let (_, m) = find(&p, name).expect(name);
         assert_eq!(m.feature_code.as_deref(), Some("PCLI"), "{name}: {m:?}");
     }
+    // Told as a town of a state ("Italy, Texas"), it is the town.
+    let p = parse("The volunteer fire station in Italy, Texas, reopened on Monday.");
+    let (_, m) = find(&p, "Italy").expect("Italy");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Texas")), "{m:?}");
 }
