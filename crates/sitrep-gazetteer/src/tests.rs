@@ -832,3 +832,20 @@ fn a_countrys_own_name_is_the_country_not_a_small_namesake_nearby() {
     let (_, m) = find(&p, "Italy").expect("Italy");
     assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Texas")), "{m:?}");
 }
+
+#[test]
+fn quarters_of_mogadishu_and_bujumbura_are_places_of_their_own() {
+    // Sentences written for this test: districts that conflict reports name without their city.
+    let p = parse("Two traders were shot dead in Hodan on Tuesday, and a grenade hit a checkpoint in Dayniile.");
+    for name in ["Hodan", "Dayniile"] {
+        let (_, m) = find(&p, name).expect(name);
+        assert_eq!(m.iso.as_deref(), Some("SO"), "{name}: {m:?}");
+        let (lat, lon) = (m.latitude.expect("point"), m.longitude.expect("point"));
+        assert!((lat - 2.04).abs() < 0.15 && (lon - 45.32).abs() < 0.15, "{name} far from Mogadishu: {m:?}");
+    }
+    let p = parse("Youths set up barricades in Musaga and Kamenge overnight.");
+    for name in ["Musaga", "Kamenge"] {
+        let (_, m) = find(&p, name).expect(name);
+        assert_eq!(m.iso.as_deref(), Some("BI"), "{name}: {m:?}");
+    }
+}
