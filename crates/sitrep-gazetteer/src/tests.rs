@@ -848,4 +848,10 @@ fn quarters_of_mogadishu_and_bujumbura_are_places_of_their_own() {
         let (_, m) = find(&p, name).expect(name);
         assert_eq!(m.iso.as_deref(), Some("BI"), "{name}: {m:?}");
     }
+    // Somali towns in the spellings reports use.
+    let p = parse("Fighters withdrew from Baraawe and regrouped near El Buur.");
+    for name in ["Baraawe", "El Buur"] {
+        let (_, m) = find(&p, name).expect(name);
+        assert_eq!(m.iso.as_deref(), Some("SO"), "{name}: {m:?}");
+    }
 }
