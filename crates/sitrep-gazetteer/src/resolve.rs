@@ -925,17 +925,17 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 .cands
                 .iter()
                 .filter(|&&x| {
+                    let xf = fcode(gaz, x);
                     x.2 == PostingKind::Primary
-                        && if fcode(gaz, x).starts_with("PCL") {
-                            // (A country's own name: "exports to China" is not a Texas town.)
-                            true
-                        } else if fcode(gaz, x) == "PPLC" {
-                            !province_named && entry(gaz, x).population >= CAPITAL_NAMESAKE_POP
-                        } else {
-                            wide && cc(gaz, x) == cc(gaz, c)
-                                && is_populated(fcode(gaz, x))
-                                && entry(gaz, x).population >= CITY_NAMESAKE_POP
-                        }
+                        // (A country's own name: "exports to China" is not a Texas town.)
+                        && (is_country(xf)
+                            || if xf == "PPLC" {
+                                !province_named && entry(gaz, x).population >= CAPITAL_NAMESAKE_POP
+                            } else {
+                                wide && cc(gaz, x) == cc(gaz, c)
+                                    && is_populated(xf)
+                                    && entry(gaz, x).population >= CITY_NAMESAKE_POP
+                            })
                 })
                 .max_by_key(|&&x| (entry(gaz, x).population, std::cmp::Reverse((x.0, x.1))));
             if let Some(&x) = city {

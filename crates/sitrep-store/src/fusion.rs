@@ -248,7 +248,7 @@ impl Store {
         set_meta(&tx, "fusion_dirty", "0").map_err(sql)?;
         set_meta(&tx, "fusion_blocks", &blocks_signature(&config)).map_err(sql)?;
         fts.write(&tx).map_err(sql)?;
-        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
+        let version = crate::write::data_version(&tx).map_err(sql)?;
         tx.commit().map_err(sql)?;
         self.fused_count = Some(summary.fused);
         self.seen_version = Some(version);

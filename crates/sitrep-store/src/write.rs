@@ -116,7 +116,7 @@ impl Store {
     ) -> Result<(Vec<Disposition>, FusionSummary), StoreError> {
         let config = self.options.fusion.clone();
         let mut summary = self.fuse_pending()?;
-        if self.fusion_pending()? || self.meta("fusion_blocks")? != Some(blocks_signature(&config)) {
+        if self.needs_full_fusion()? {
             summary = self.fuse()?;
         }
         // Taken out: put back only when the batch commits.
@@ -127,7 +127,7 @@ impl Store {
         // What this writer knows of the neighbourhoods holds only while no
         // other connection committed since (`data_version` says so; it is read
         // under the write lock).
-        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
+        let version = data_version(&tx).map_err(sql)?;
         let current = self.seen_version == Some(version);
         let mut hood = match cache {
             Some(hood) if current => hood,
@@ -181,15 +181,14 @@ impl Store {
             None => {
                 // Fusion pending from before (an interrupted run, --no-fuse, a recode, other settings):
                 // a full pass first, so that only this writer's events are left to fuse.
-                if self.fusion_pending()? || self.meta("fusion_blocks")? != Some(blocks_signature(&self.options.fusion))
-                {
+                if self.needs_full_fusion()? {
                     summary = self.fuse()?;
                 }
                 Box::default()
             }
         };
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
-        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
+        let version = data_version(&tx).map_err(sql)?;
         if self.seen_version != Some(version) {
             // Another connection wrote since this one last did: what it knew may not hold.
             self.hood = None;
@@ -258,7 +257,7 @@ impl Store {
         let path = self.path.clone();
         let sql = |e| StoreError::sqlite(&path, e);
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
-        let version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(sql)?;
+        let version = data_version(&tx).map_err(sql)?;
         if self.seen_version != Some(version) {
             drop(tx);
             return self.fuse();
@@ -269,17 +268,7 @@ impl Store {
         // checkpoint that cannot run leaves the WAL as it is).
         let checkpoint = background_checkpoint(&path);
         let mut hood = self.hood.take().unwrap_or_else(|| Box::new(Neighbourhood::new(&self.options.fusion)));
-        let written: Vec<Written<'_>> = pending
-            .events
-            .iter()
-            .map(|p| Written {
-                id: p.id,
-                document_id: p.document_id,
-                document: &p.document,
-                published: p.published,
-                event: &p.event,
-            })
-            .collect();
+        let written: Vec<Written<'_>> = pending.events.iter().map(PendingEvent::written).collect();
         let deleted = Deleted { events: pending.deleted.clone(), clusters: pending.dirty.clone() };
         let mut fused = self.fused_count;
         let mut summary = fuse_step(&tx, &path, &mut hood, &mut fused, &written, &deleted)?;
@@ -346,6 +335,32 @@ struct PendingEvent {
     document: String,
     published: Option<sitrep_model::Date>,
     event: Box<PreparedEvent>,
+}
+
+impl PendingEvent {
+    fn written(&self) -> Written<'_> {
+        Written {
+            id: self.id,
+            document_id: self.document_id,
+            document: &self.document,
+            published: self.published,
+            event: &self.event,
+        }
+    }
+}
+
+/// `PRAGMA data_version`: changes when another connection commits (read under
+/// the write lock, it says whether what this writer keeps in memory holds).
+pub(crate) fn data_version(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
+    tx.query_row("PRAGMA data_version", [], |r| r.get(0))
+}
+
+impl Store {
+    /// Fusion must be redone whole: events changed since the last fusion
+    /// (an interrupted run, `--no-fuse`, a recode) or it used other settings.
+    fn needs_full_fusion(&self) -> Result<bool, StoreError> {
+        Ok(self.fusion_pending()? || self.meta("fusion_blocks")? != Some(blocks_signature(&self.options.fusion)))
+    }
 }
 
 /// Fuses what a transaction wrote ([`fuse_written`]), keeping `fused` (the
