@@ -348,6 +348,27 @@ impl Neighbourhood {
         self.index.insert_many(reports);
     }
 
+    /// Adds written events it does not hold yet (a deferred writer adds
+    /// each batch's events as it commits them: their candidate pairs are then
+    /// searched while later documents are analysed, not all at the end).
+    pub(crate) fn add_written(&mut self, added: &[Written<'_>]) {
+        let this = &*self;
+        let items: Vec<(i64, Report, String, Option<Block>)> = added
+            .par_iter()
+            .filter(|w| !this.prints.contains_key(&w.id))
+            .map(|w| {
+                let report = Report {
+                    key: w.event.uid.clone(),
+                    document: row_key(w.document_id),
+                    features: w.event.fusion.clone(),
+                };
+                (w.id, report, w.event.fingerprint.clone(), w.event.block)
+            })
+            .collect();
+        self.reserve(items.len());
+        self.add_many(items);
+    }
+
     /// Makes room for `n` more events.
     fn reserve(&mut self, n: usize) {
         self.prints.reserve(n);
@@ -356,7 +377,7 @@ impl Neighbourhood {
     }
 
     /// Forgets an event that was deleted (its row id may be given to a new one).
-    fn remove(&mut self, id: i64) {
+    pub(crate) fn remove(&mut self, id: i64) {
         if self.prints.remove(&id).is_some() {
             self.blocks.remove(&id);
             self.index.remove(row_key(id));
@@ -513,16 +534,7 @@ pub(crate) fn fuse_written<'a>(
     }
     let mut seeds: Vec<u64> = Vec::with_capacity(added.len());
     let mut fresh: IdMap<i64, &Written<'a>> = IdMap::with_capacity_and_hasher(added.len(), Default::default());
-    hood.reserve(added.len());
-    let items: Vec<(i64, Report, String, Option<Block>)> = added
-        .par_iter()
-        .map(|w| {
-            let report =
-                Report { key: w.event.uid.clone(), document: row_key(w.document_id), features: w.event.fusion.clone() };
-            (w.id, report, w.event.fingerprint.clone(), w.event.block)
-        })
-        .collect();
-    hood.add_many(items);
+    hood.add_written(added);
     for w in added {
         seeds.push(row_key(w.id));
         fresh.insert(w.id, w);

@@ -32,7 +32,9 @@
 //! - **Fusion, deferred.** [`Store::write_batch_deferred`] (what `sitrep
 //!   ingest` uses) commits documents and events batch by batch and marks
 //!   fusion pending in the same transaction; the writer keeps what fusion
-//!   needs of the new events in memory, and [`Store::fuse_pending`] fuses
+//!   needs of the new events in memory and adds them to its neighbourhood
+//!   index as each batch commits (their candidate pairs are searched while
+//!   later documents are analysed), and [`Store::fuse_pending`] fuses
 //!   them all at once, with the same neighbourhood search, in one
 //!   transaction that writes each fused event once (fusing batch by batch
 //!   rewrote the fused events that later reports joined). Its search for

@@ -213,6 +213,7 @@ impl Store {
             .into_iter()
             .map(|d| (d.key, d.published.and_then(|p| p.parse().ok()), d.events.into_iter().map(Some).collect()))
             .collect();
+        let first_new = pending.events.len();
         for w in &batch.written {
             let (key, published, events) = &mut docs[w.doc];
             let Some(mut event) = events[w.ord].take() else { continue };
@@ -226,6 +227,18 @@ impl Store {
                 published: *published,
                 event: Box::new(event),
             });
+        }
+        if !pending.full {
+            // The batch's events join the neighbourhood now (what they
+            // replaced leaves it first), so that their candidate pairs are
+            // searched while later documents are analysed; fusion at the end
+            // then finds them there.
+            let hood = self.hood.get_or_insert_with(|| Box::new(Neighbourhood::new(&self.options.fusion)));
+            for &id in &batch.deleted.events {
+                hood.remove(id);
+            }
+            let written: Vec<Written<'_>> = pending.events[first_new..].iter().map(PendingEvent::written).collect();
+            hood.add_written(&written);
         }
         pending.any |= changed;
         let full = pending.events.len() >= MAX_PENDING_EVENTS;
