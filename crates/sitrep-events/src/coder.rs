@@ -746,6 +746,7 @@ impl<'c, 'a> Doc<'c, 'a> {
             if let Some(a) = c.actor1.as_mut() {
                 crowd_label(a, c.sub);
             }
+            perpetrator_first(c);
             c.score = c.weight as f32
                 // (the police standing in for the unnamed hands of an arrest are no evidence of it)
                 + if c.actor1.is_some() && (c.actor1_read || c.sub != SubEventType::Arrests) { 1.5 } else { 0.0 }
@@ -849,6 +850,28 @@ fn crowd_label(a: &mut ActorRef, sub: SubEventType) {
     {
         a.name = format!("{label}{rest}");
         a.inter = want;
+    }
+}
+
+/// Excessive force against protesters is coded as the violence of whoever used it (ACLED's actor
+/// order): the armed side is actor1 and the crowd actor2 ("Police Forces of X" on "Protesters (X)").
+/// The other demonstration types keep the crowd first ("Protest with intervention": protesters, then
+/// the police who intervened).
+fn perpetrator_first(c: &mut Cand) {
+    let crowd = c.actor1.as_ref().is_some_and(|a| matches!(a.inter, Inter::Protesters | Inter::Rioters));
+    let armed = c.actor2.as_ref().is_some_and(|a| {
+        matches!(
+            a.inter,
+            Inter::StateForces
+                | Inter::RebelGroups
+                | Inter::PoliticalMilitias
+                | Inter::IdentityMilitias
+                | Inter::External
+        )
+    });
+    if c.sub == SubEventType::ExcessiveForce && crowd && armed {
+        std::mem::swap(&mut c.actor1, &mut c.actor2);
+        std::mem::swap(&mut c.assoc1, &mut c.assoc2);
     }
 }
 
