@@ -1064,12 +1064,13 @@ fn majority_country(geo: &sitrep_gazetteer::GeoParse) -> Option<String> {
 }
 
 /// When no place of the text lies in the focus country (it came from hints: the outlet, cue
-/// phrases), the home country of the armed groups the text names, if they all share one other
-/// than the focus: "clashes between the army and SPLA-IO" in a report of an outlet covering Sudan
-/// is about South Sudan's army.
+/// phrases, nationality words), the home country of the armed groups the text names, if they all
+/// share one other than the focus: "clashes between the army and SPLA-IO" in a report of an outlet
+/// covering Sudan is about South Sudan's army, "Al Shabaab attacked Kenyan forces" about Somalia.
 fn group_country(actors: &[ActorSpan], focus: Option<&str>, geo: &sitrep_gazetteer::GeoParse) -> Option<String> {
     let focus = focus?;
-    if geo.places.iter().any(|p| p.iso.as_deref() == Some(focus)) {
+    // (Nationality words do not place the report: "Kenyan forces" may fight in Somalia.)
+    if geo.places.iter().any(|p| p.iso.as_deref() == Some(focus) && p.kind != "demonym") {
         return None;
     }
     let mut groups = actors
