@@ -491,6 +491,16 @@ impl<'c, 'a> Doc<'c, 'a> {
         ActorRef { name, inter, span: Span::of(self.input.text, range) }
     }
 
+    /// The police of the event's country (or the document's) in the event's year, standing in for the
+    /// unnamed hands of an act only the state does (arrests, enforced disappearances).
+    fn police(&self, place: Option<&str>, range: TextRange) -> Option<ActorRef> {
+        let year = self.input.meta.published.map(|d| d.year());
+        place
+            .or(self.country.as_deref())
+            .and_then(|c| self.coder.actors.state(Branch::Police, c, year))
+            .map(|name| ActorRef { name, inter: Inter::StateForces, span: Span::of(self.input.text, range) })
+    }
+
     /// ACLED's convention for a demonstration led by a named union, party or movement: the actor is
     /// "Protesters (Country)" (or "Rioters (Country)") and the organisation is its associate.
     fn named_crowd(
@@ -598,10 +608,15 @@ impl<'c, 'a> Doc<'c, 'a> {
             | SubEventType::ShellingArtilleryMissile
                 if a1.is_none() =>
             {
-                a1 = Some(match self.claimant() {
-                    Some(i) => self.actor_ref(i),
-                    None => self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place),
-                });
+                let statehands = self.coder.lex.cues.statehands;
+                let state = t.hits.iter().any(|h| h.start == t.trigger.start && h.tags.intersects(statehands));
+                a1 = match self.claimant() {
+                    Some(i) => Some(self.actor_ref(i)),
+                    // An enforced disappearance or extrajudicial killing is the state's act.
+                    None if state => self.police(place, trig),
+                    None => None,
+                }
+                .or_else(|| Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place)));
                 if matches!(sub, SubEventType::Attack | SubEventType::SexualViolence)
                     && a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
@@ -610,13 +625,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 }
             }
             // Only the state arrests (armed groups abduct): unnamed hands that arrest are the police.
-            SubEventType::Arrests if a1.is_none() => {
-                let year = self.input.meta.published.map(|d| d.year());
-                a1 = place
-                    .or(self.country.as_deref())
-                    .and_then(|c| self.coder.actors.state(Branch::Police, c, year))
-                    .map(|name| ActorRef { name, inter: Inter::StateForces, span: Span::of(self.input.text, trig) });
-            }
+            SubEventType::Arrests if a1.is_none() => a1 = self.police(place, trig),
             SubEventType::CivilianFlight => {
                 // Those who fled are the actor; no one is acted upon.
                 if a1.as_ref().is_none_or(|a| a.inter != Inter::Civilians) {

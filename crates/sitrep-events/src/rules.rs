@@ -208,6 +208,7 @@ pub(crate) struct Cues {
     pub(crate) predicate: TagSet,
     pub(crate) charge: TagSet,
     pub(crate) onesided: TagSet,
+    pub(crate) statehands: TagSet,
 }
 
 impl Cues {
@@ -251,6 +252,7 @@ impl Cues {
             predicate: g("predicate"),
             charge: g("charge"),
             onesided: g("onesided"),
+            statehands: g("statehands"),
         }
     }
 }
