@@ -491,14 +491,16 @@ impl<'c, 'a> Doc<'c, 'a> {
         ActorRef { name, inter, span: Span::of(self.input.text, range) }
     }
 
-    /// The police of the event's country (or the document's) in the event's year, standing in for the
-    /// unnamed hands of an act only the state does (arrests, enforced disappearances).
-    fn police(&self, place: Option<&str>, range: TextRange) -> Option<ActorRef> {
+    /// The state force (`branch`) of the event's country (or the document's) in the event's year,
+    /// standing in for the unnamed hands of an act only the state does (arrests, enforced
+    /// disappearances: the police; air raids: the military).
+    fn state_hands(&self, branch: Branch, place: Option<&str>, range: TextRange) -> Option<ActorRef> {
         let year = self.input.meta.published.map(|d| d.year());
-        place
-            .or(self.country.as_deref())
-            .and_then(|c| self.coder.actors.state(Branch::Police, c, year))
-            .map(|name| ActorRef { name, inter: Inter::StateForces, span: Span::of(self.input.text, range) })
+        place.or(self.country.as_deref()).and_then(|c| self.coder.actors.state(branch, c, year)).map(|name| ActorRef {
+            name,
+            inter: Inter::StateForces,
+            span: Span::of(self.input.text, range),
+        })
     }
 
     /// ACLED's convention for a demonstration led by a named union, party or movement: the actor is
@@ -613,7 +615,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 a1 = match self.claimant() {
                     Some(i) => Some(self.actor_ref(i)),
                     // An enforced disappearance or extrajudicial killing is the state's act.
-                    None if state => self.police(place, trig),
+                    None if state => self.state_hands(Branch::Police, place, trig),
                     None => None,
                 }
                 .or_else(|| Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place)));
@@ -625,7 +627,10 @@ impl<'c, 'a> Doc<'c, 'a> {
                 }
             }
             // Only the state arrests (armed groups abduct): unnamed hands that arrest are the police.
-            SubEventType::Arrests if a1.is_none() => a1 = self.police(place, trig),
+            SubEventType::Arrests if a1.is_none() => a1 = self.state_hands(Branch::Police, place, trig),
+            // Air raids by no one named: the state's air force, which flies the warplanes of a
+            // country (aircraft the report cannot attribute are named "unidentified" and stay so).
+            SubEventType::AirDroneStrike if a1.is_none() => a1 = self.state_hands(Branch::Military, place, trig),
             SubEventType::CivilianFlight => {
                 // Those who fled are the actor; no one is acted upon.
                 if a1.as_ref().is_none_or(|a| a.inter != Inter::Civilians) {
