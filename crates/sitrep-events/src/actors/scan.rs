@@ -675,11 +675,20 @@ impl<'a> Scanner<'a> {
             end,
             name: person,
             inter,
-            country: country.or(side_country).or(self.ctx),
+            country: country.or(side_country).or_else(|| self.leader_country(j + 1, end)).or(self.ctx),
             kind: ActorKind::Person { role: Some(role) },
             militia: None,
         });
         Some(self.next_after(end, j + 1))
+    }
+
+    /// The country whose government the name at atoms `from..` (ending by byte `end`) leads: "President
+    /// Idriss Deby" speaks for Chad (`groups.tsv` rows named `{government:XX}`).
+    fn leader_country(&self, from: usize, end: usize) -> Option<usize> {
+        (from..self.atoms.len()).take_while(|&k| self.atoms[k].end <= end).find_map(|k| {
+            let o = self.group_out(0, 0, self.group_of(k)?, None);
+            (o.kind == ActorKind::StateForce && o.name.starts_with("Government of")).then_some(o.country).flatten()
+        })
     }
 
     /// A nationality before a force, mission, "-led" coalition or collective noun.
