@@ -590,11 +590,20 @@ impl<'c, 'a> Doc<'c, 'a> {
             let span = self.people_span(view, t, clause, false).unwrap_or(trig);
             *a1 = Some(self.synth(what, want, span, place));
         };
+        // "Vigilantes beat a thief to death": the word that tells of mob justice names its actor too.
+        if sub == SubEventType::MobViolence && a1.is_none() {
+            a1 = (0..self.actors.len())
+                .find(|&i| self.actors[i].inter == Inter::IdentityMilitias && self.actors[i].range.intersects(trig))
+                .map(|i| self.actor_ref(i));
+        }
         match sub {
             SubEventType::PeacefulProtest | SubEventType::ProtestWithIntervention | SubEventType::ExcessiveForce => {
                 crowd(Inter::Protesters, "Protesters", &mut a1, &mut a2);
                 self.named_crowd(roles, "Protesters", place, &mut a1, &mut as1);
             }
+            // (Mob violence by a vigilante or identity militia named as such is theirs: "vigilantes
+            // beat a suspected thief to death" is by the "Vigilante Militia (X)".)
+            SubEventType::MobViolence if a1.as_ref().is_some_and(|a| a.inter == Inter::IdentityMilitias) => {}
             SubEventType::ViolentDemonstration | SubEventType::MobViolence => {
                 crowd(Inter::Rioters, "Rioters", &mut a1, &mut a2);
                 self.named_crowd(roles, "Rioters", place, &mut a1, &mut as1);
