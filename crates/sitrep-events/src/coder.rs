@@ -457,10 +457,11 @@ impl<'c, 'a> Doc<'c, 'a> {
     }
 
     /// The armed group that claims responsibility in the report ("The Islamic State claimed
-    /// responsibility for the attack"): the named non-state armed actor last before the claim in its
-    /// sentence, when the claim is told as such (a `claim` phrase that is a non-event class).
+    /// responsibility for the attack"), or that the report holds responsible ("Al Shabaab is believed
+    /// to be behind the killing"): the named non-state armed actor last before the claim in its
+    /// sentence, when the claim is told as such (a `claim` or `blame` phrase that is a non-event class).
     fn claimant(&self) -> Option<usize> {
-        let claim = self.coder.lex.cues.claim;
+        let claim = self.coder.lex.cues.claim.union(self.coder.lex.cues.blame);
         self.clauses.iter().enumerate().find_map(|(ci, clause)| {
             let h = self.hits[ci]
                 .iter()

@@ -209,6 +209,7 @@ pub(crate) struct Cues {
     pub(crate) charge: TagSet,
     pub(crate) onesided: TagSet,
     pub(crate) statehands: TagSet,
+    pub(crate) blame: TagSet,
 }
 
 impl Cues {
@@ -253,6 +254,7 @@ impl Cues {
             charge: g("charge"),
             onesided: g("onesided"),
             statehands: g("statehands"),
+            blame: g("blame"),
         }
     }
 }
