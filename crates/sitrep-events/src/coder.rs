@@ -460,22 +460,35 @@ impl<'c, 'a> Doc<'c, 'a> {
     /// responsibility for the attack"), or that the report holds responsible ("Al Shabaab is believed
     /// to be behind the killing"): the named non-state armed actor last before the claim in its
     /// sentence, when the claim is told as such (a `claim` or `blame` phrase that is a non-event class).
+    /// ("The perpetrators are believed to be security forces": with no group before the phrase, the
+    /// armed actor, state forces included, named right after it.)
     fn claimant(&self) -> Option<usize> {
-        let claim = self.coder.lex.cues.claim.union(self.coder.lex.cues.blame);
+        let blame = self.coder.lex.cues.blame;
+        let claim = self.coder.lex.cues.claim.union(blame);
         self.clauses.iter().enumerate().find_map(|(ci, clause)| {
             let h = self.hits[ci]
                 .iter()
                 .find(|h| h.tags.intersects(claim) && matches!(h.proposal, Some((Proposal::NotEvent(_), _))))?;
             let sent = self.sents[clause.sentence].range;
             let at = self.words[h.start].range.start();
-            (0..self.actors.len()).rev().find(|&i| {
+            let named = |i: usize| {
                 let a = &self.actors[i];
-                !a.person
-                    && sent.contains_range(a.range)
-                    && a.range.end() <= at
-                    && matches!(a.inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias)
-                    && !a.name.starts_with("Unidentified")
-            })
+                !a.person && sent.contains_range(a.range) && !a.name.starts_with("Unidentified")
+            };
+            let group = |i: usize| {
+                matches!(self.actors[i].inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias)
+            };
+            (0..self.actors.len()).rev().find(|&i| named(i) && self.actors[i].range.end() <= at && group(i)).or_else(
+                || {
+                    let after = self.words[h.end - 1].range.end();
+                    (0..self.actors.len()).find(|&i| {
+                        h.tags.intersects(blame)
+                            && named(i)
+                            && self.actors[i].range.start() >= after
+                            && (group(i) || matches!(self.actors[i].inter, Inter::StateForces | Inter::External))
+                    })
+                },
+            )
         })
     }
 
