@@ -700,16 +700,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 m.fatalities = m.fatalities.max(c.fatalities);
                 // "… attacked the village. Sixteen militants were killed.": the dead were armed, so
                 // the attack was a fight between armed sides (the state's side first).
-                let armed = |a: &ActorRef| {
-                    matches!(
-                        a.inter,
-                        Inter::StateForces
-                            | Inter::RebelGroups
-                            | Inter::PoliticalMilitias
-                            | Inter::IdentityMilitias
-                            | Inter::External
-                    )
-                };
+                let armed = |a: &ActorRef| armed(a.inter);
                 if m.sub == SubEventType::Attack
                     && !m.onesided
                     && m.actor1_read
@@ -890,23 +881,21 @@ fn crowd_label(a: &mut ActorRef, sub: SubEventType) {
     }
 }
 
+/// An armed side: state, rebel, militia or external forces (ACLED categories 1-4 and 8).
+fn armed(inter: Inter) -> bool {
+    matches!(
+        inter,
+        Inter::StateForces | Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias | Inter::External
+    )
+}
+
 /// Excessive force against protesters is coded as the violence of whoever used it (ACLED's actor
 /// order): the armed side is actor1 and the crowd actor2 ("Police Forces of X" on "Protesters (X)").
 /// The other demonstration types keep the crowd first ("Protest with intervention": protesters, then
 /// the police who intervened).
 fn perpetrator_first(c: &mut Cand) {
     let crowd = c.actor1.as_ref().is_some_and(|a| matches!(a.inter, Inter::Protesters | Inter::Rioters));
-    let armed = c.actor2.as_ref().is_some_and(|a| {
-        matches!(
-            a.inter,
-            Inter::StateForces
-                | Inter::RebelGroups
-                | Inter::PoliticalMilitias
-                | Inter::IdentityMilitias
-                | Inter::External
-        )
-    });
-    if c.sub == SubEventType::ExcessiveForce && crowd && armed {
+    if c.sub == SubEventType::ExcessiveForce && crowd && c.actor2.as_ref().is_some_and(|a| armed(a.inter)) {
         std::mem::swap(&mut c.actor1, &mut c.actor2);
         std::mem::swap(&mut c.assoc1, &mut c.assoc2);
     }
