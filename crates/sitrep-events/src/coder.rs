@@ -619,6 +619,15 @@ impl<'c, 'a> Doc<'c, 'a> {
             // beat a suspected thief to death" is by the "Vigilante Militia (X)".)
             SubEventType::MobViolence if a1.as_ref().is_some_and(|a| a.inter == Inter::IdentityMilitias) => {}
             SubEventType::ViolentDemonstration | SubEventType::MobViolence => {
+                // Party supporters who fought the police riot: the crowd first with its party as
+                // associate, the police second.
+                if a1.as_ref().is_some_and(|a| a.inter == Inter::StateForces)
+                    && let Some(party) = a2.take_if(|b| b.inter == Inter::PoliticalMilitias)
+                {
+                    a2 = a1.take();
+                    a1 = Some(self.synth("Rioters", Inter::Rioters, party.span.range(), place));
+                    as1.insert(0, party);
+                }
                 crowd(Inter::Rioters, "Rioters", &mut a1, &mut a2);
                 self.named_crowd(roles, "Rioters", place, &mut a1, &mut as1);
             }
