@@ -296,9 +296,14 @@ impl<'a> Scanner<'a> {
             }
             Sense::Group(g) => {
                 let r = &t.groups[g as usize];
+                let near = !r.near.is_empty() && r.near.iter().any(|p| self.names_place(p));
+                // (With the document's country unknown, a place of the row's `near` list named in the
+                // text tells it: "Islamic State militants attacked Ras Lanuf" is in Libya.)
                 r.valid_in(self.year)
-                    && (r.where_.is_empty() || self.ctx.is_some_and(|c| r.where_.iter().any(|&w| self.same(w, c))))
-                    && (r.near.is_empty() || r.near.iter().any(|p| self.names_place(p)))
+                    && (r.where_.is_empty()
+                        || self.ctx.is_some_and(|c| r.where_.iter().any(|&w| self.same(w, c)))
+                        || (self.ctx.is_none() && near))
+                    && (r.near.is_empty() || near)
             }
             _ => true,
         }

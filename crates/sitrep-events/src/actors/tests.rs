@@ -998,3 +998,14 @@ fn heads_of_state_name_their_country() {
     // Out of office, the name tells nothing.
     assert_eq!(country("President Jacob Zuma addressed a rally.", 2022), [None]);
 }
+
+#[test]
+fn a_near_place_tells_a_country_dependent_group_when_the_country_is_unknown() {
+    check(
+        "Islamic State fighters shelled Ras Lanuf.",
+        "",
+        2016,
+        &["Islamic State fighters => Islamic State (Tripoli) [2 LY]"],
+    );
+    check("Islamic State fighters shelled the town.", "", 2016, &["Islamic State fighters => Islamic State [2 -]"]);
+}
