@@ -457,24 +457,38 @@ impl<'c, 'a> Doc<'c, 'a> {
     }
 
     /// The armed group that claims responsibility in the report ("The Islamic State claimed
-    /// responsibility for the attack"): the named non-state armed actor last before the claim in its
-    /// sentence, when the claim is told as such (a `claim` phrase that is a non-event class).
+    /// responsibility for the attack"), or that the report holds responsible ("Al Shabaab is believed
+    /// to be behind the killing"): the named non-state armed actor last before the claim in its
+    /// sentence, when the claim is told as such (a `claim` or `blame` phrase that is a non-event class).
+    /// ("The perpetrators are believed to be security forces": with no group before the phrase, the
+    /// armed actor, state forces included, named right after it.)
     fn claimant(&self) -> Option<usize> {
-        let claim = self.coder.lex.cues.claim;
+        let blame = self.coder.lex.cues.blame;
+        let claim = self.coder.lex.cues.claim.union(blame);
         self.clauses.iter().enumerate().find_map(|(ci, clause)| {
             let h = self.hits[ci]
                 .iter()
                 .find(|h| h.tags.intersects(claim) && matches!(h.proposal, Some((Proposal::NotEvent(_), _))))?;
             let sent = self.sents[clause.sentence].range;
             let at = self.words[h.start].range.start();
-            (0..self.actors.len()).rev().find(|&i| {
+            let named = |i: usize| {
                 let a = &self.actors[i];
-                !a.person
-                    && sent.contains_range(a.range)
-                    && a.range.end() <= at
-                    && matches!(a.inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias)
-                    && !a.name.starts_with("Unidentified")
-            })
+                !a.person && sent.contains_range(a.range) && !a.name.starts_with("Unidentified")
+            };
+            let group = |i: usize| {
+                matches!(self.actors[i].inter, Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias)
+            };
+            (0..self.actors.len()).rev().find(|&i| named(i) && self.actors[i].range.end() <= at && group(i)).or_else(
+                || {
+                    let after = self.words[h.end - 1].range.end();
+                    (0..self.actors.len()).find(|&i| {
+                        h.tags.intersects(blame)
+                            && named(i)
+                            && self.actors[i].range.start() >= after
+                            && (group(i) || matches!(self.actors[i].inter, Inter::StateForces | Inter::External))
+                    })
+                },
+            )
         })
     }
 
@@ -489,6 +503,18 @@ impl<'c, 'a> Doc<'c, 'a> {
     fn synth(&self, what: &str, inter: Inter, range: TextRange, place: Option<&str>) -> ActorRef {
         let name = self.coder.actors.collective(what, place.or(self.country.as_deref()));
         ActorRef { name, inter, span: Span::of(self.input.text, range) }
+    }
+
+    /// The state force (`branch`) of the event's country (or the document's) in the event's year,
+    /// standing in for the unnamed hands of an act only the state does (arrests, enforced
+    /// disappearances: the police; air raids: the military).
+    fn state_hands(&self, branch: Branch, place: Option<&str>, range: TextRange) -> Option<ActorRef> {
+        let year = self.input.meta.published.map(|d| d.year());
+        place.or(self.country.as_deref()).and_then(|c| self.coder.actors.state(branch, c, year)).map(|name| ActorRef {
+            name,
+            inter: Inter::StateForces,
+            span: Span::of(self.input.text, range),
+        })
     }
 
     /// ACLED's convention for a demonstration led by a named union, party or movement: the actor is
@@ -578,12 +604,30 @@ impl<'c, 'a> Doc<'c, 'a> {
             let span = self.people_span(view, t, clause, false).unwrap_or(trig);
             *a1 = Some(self.synth(what, want, span, place));
         };
+        // "Vigilantes beat a thief to death": the word that tells of mob justice names its actor too.
+        if sub == SubEventType::MobViolence && a1.is_none() {
+            a1 = (0..self.actors.len())
+                .find(|&i| self.actors[i].inter == Inter::IdentityMilitias && self.actors[i].range.intersects(trig))
+                .map(|i| self.actor_ref(i));
+        }
         match sub {
             SubEventType::PeacefulProtest | SubEventType::ProtestWithIntervention | SubEventType::ExcessiveForce => {
                 crowd(Inter::Protesters, "Protesters", &mut a1, &mut a2);
                 self.named_crowd(roles, "Protesters", place, &mut a1, &mut as1);
             }
+            // (Mob violence by a vigilante or identity militia named as such is theirs: "vigilantes
+            // beat a suspected thief to death" is by the "Vigilante Militia (X)".)
+            SubEventType::MobViolence if a1.as_ref().is_some_and(|a| a.inter == Inter::IdentityMilitias) => {}
             SubEventType::ViolentDemonstration | SubEventType::MobViolence => {
+                // Party supporters who fought the police riot: the crowd first with its party as
+                // associate, the police second.
+                if a1.as_ref().is_some_and(|a| a.inter == Inter::StateForces)
+                    && let Some(party) = a2.take_if(|b| b.inter == Inter::PoliticalMilitias)
+                {
+                    a2 = a1.take();
+                    a1 = Some(self.synth("Rioters", Inter::Rioters, party.span.range(), place));
+                    as1.insert(0, party);
+                }
                 crowd(Inter::Rioters, "Rioters", &mut a1, &mut a2);
                 self.named_crowd(roles, "Rioters", place, &mut a1, &mut as1);
             }
@@ -598,10 +642,15 @@ impl<'c, 'a> Doc<'c, 'a> {
             | SubEventType::ShellingArtilleryMissile
                 if a1.is_none() =>
             {
-                a1 = Some(match self.claimant() {
-                    Some(i) => self.actor_ref(i),
-                    None => self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place),
-                });
+                let statehands = self.coder.lex.cues.statehands;
+                let state = t.hits.iter().any(|h| h.start == t.trigger.start && h.tags.intersects(statehands));
+                a1 = match self.claimant() {
+                    Some(i) => Some(self.actor_ref(i)),
+                    // An enforced disappearance or extrajudicial killing is the state's act.
+                    None if state => self.state_hands(Branch::Police, place, trig),
+                    None => None,
+                }
+                .or_else(|| Some(self.synth("Unidentified Armed Group", Inter::PoliticalMilitias, trig, place)));
                 if matches!(sub, SubEventType::Attack | SubEventType::SexualViolence)
                     && a2.is_none()
                     && let Some(span) = self.people_span(view, t, clause, !t.passive)
@@ -610,13 +659,10 @@ impl<'c, 'a> Doc<'c, 'a> {
                 }
             }
             // Only the state arrests (armed groups abduct): unnamed hands that arrest are the police.
-            SubEventType::Arrests if a1.is_none() => {
-                let year = self.input.meta.published.map(|d| d.year());
-                a1 = place
-                    .or(self.country.as_deref())
-                    .and_then(|c| self.coder.actors.state(Branch::Police, c, year))
-                    .map(|name| ActorRef { name, inter: Inter::StateForces, span: Span::of(self.input.text, trig) });
-            }
+            SubEventType::Arrests if a1.is_none() => a1 = self.state_hands(Branch::Police, place, trig),
+            // Air raids by no one named: the state's air force, which flies the warplanes of a
+            // country (aircraft the report cannot attribute are named "unidentified" and stay so).
+            SubEventType::AirDroneStrike if a1.is_none() => a1 = self.state_hands(Branch::Military, place, trig),
             SubEventType::CivilianFlight => {
                 // Those who fled are the actor; no one is acted upon.
                 if a1.as_ref().is_none_or(|a| a.inter != Inter::Civilians) {
@@ -663,16 +709,7 @@ impl<'c, 'a> Doc<'c, 'a> {
                 m.fatalities = m.fatalities.max(c.fatalities);
                 // "… attacked the village. Sixteen militants were killed.": the dead were armed, so
                 // the attack was a fight between armed sides (the state's side first).
-                let armed = |a: &ActorRef| {
-                    matches!(
-                        a.inter,
-                        Inter::StateForces
-                            | Inter::RebelGroups
-                            | Inter::PoliticalMilitias
-                            | Inter::IdentityMilitias
-                            | Inter::External
-                    )
-                };
+                let armed = |a: &ActorRef| armed(a.inter);
                 if m.sub == SubEventType::Attack
                     && !m.onesided
                     && m.actor1_read
@@ -746,6 +783,7 @@ impl<'c, 'a> Doc<'c, 'a> {
             if let Some(a) = c.actor1.as_mut() {
                 crowd_label(a, c.sub);
             }
+            perpetrator_first(c);
             c.score = c.weight as f32
                 // (the police standing in for the unnamed hands of an arrest are no evidence of it)
                 + if c.actor1.is_some() && (c.actor1_read || c.sub != SubEventType::Arrests) { 1.5 } else { 0.0 }
@@ -849,6 +887,26 @@ fn crowd_label(a: &mut ActorRef, sub: SubEventType) {
     {
         a.name = format!("{label}{rest}");
         a.inter = want;
+    }
+}
+
+/// An armed side: state, rebel, militia or external forces (ACLED categories 1-4 and 8).
+fn armed(inter: Inter) -> bool {
+    matches!(
+        inter,
+        Inter::StateForces | Inter::RebelGroups | Inter::PoliticalMilitias | Inter::IdentityMilitias | Inter::External
+    )
+}
+
+/// Excessive force against protesters is coded as the violence of whoever used it (ACLED's actor
+/// order): the armed side is actor1 and the crowd actor2 ("Police Forces of X" on "Protesters (X)").
+/// The other demonstration types keep the crowd first ("Protest with intervention": protesters, then
+/// the police who intervened).
+fn perpetrator_first(c: &mut Cand) {
+    let crowd = c.actor1.as_ref().is_some_and(|a| matches!(a.inter, Inter::Protesters | Inter::Rioters));
+    if c.sub == SubEventType::ExcessiveForce && crowd && c.actor2.as_ref().is_some_and(|a| armed(a.inter)) {
+        std::mem::swap(&mut c.actor1, &mut c.actor2);
+        std::mem::swap(&mut c.assoc1, &mut c.assoc2);
     }
 }
 
@@ -1041,12 +1099,13 @@ fn majority_country(geo: &sitrep_gazetteer::GeoParse) -> Option<String> {
 }
 
 /// When no place of the text lies in the focus country (it came from hints: the outlet, cue
-/// phrases), the home country of the armed groups the text names, if they all share one other
-/// than the focus: "clashes between the army and SPLA-IO" in a report of an outlet covering Sudan
-/// is about South Sudan's army.
+/// phrases, nationality words), the home country of the armed groups the text names, if they all
+/// share one other than the focus: "clashes between the army and SPLA-IO" in a report of an outlet
+/// covering Sudan is about South Sudan's army, "Al Shabaab attacked Kenyan forces" about Somalia.
 fn group_country(actors: &[ActorSpan], focus: Option<&str>, geo: &sitrep_gazetteer::GeoParse) -> Option<String> {
     let focus = focus?;
-    if geo.places.iter().any(|p| p.iso.as_deref() == Some(focus)) {
+    // (Nationality words do not place the report: "Kenyan forces" may fight in Somalia.)
+    if geo.places.iter().any(|p| p.iso.as_deref() == Some(focus) && p.kind != "demonym") {
         return None;
     }
     let mut groups = actors

@@ -208,6 +208,8 @@ pub(crate) struct Cues {
     pub(crate) predicate: TagSet,
     pub(crate) charge: TagSet,
     pub(crate) onesided: TagSet,
+    pub(crate) statehands: TagSet,
+    pub(crate) blame: TagSet,
 }
 
 impl Cues {
@@ -251,6 +253,8 @@ impl Cues {
             predicate: g("predicate"),
             charge: g("charge"),
             onesided: g("onesided"),
+            statehands: g("statehands"),
+            blame: g("blame"),
         }
     }
 }

@@ -296,9 +296,14 @@ impl<'a> Scanner<'a> {
             }
             Sense::Group(g) => {
                 let r = &t.groups[g as usize];
+                let near = !r.near.is_empty() && r.near.iter().any(|p| self.names_place(p));
+                // (With the document's country unknown, a place of the row's `near` list named in the
+                // text tells it: "Islamic State militants attacked Ras Lanuf" is in Libya.)
                 r.valid_in(self.year)
-                    && (r.where_.is_empty() || self.ctx.is_some_and(|c| r.where_.iter().any(|&w| self.same(w, c))))
-                    && (r.near.is_empty() || r.near.iter().any(|p| self.names_place(p)))
+                    && (r.where_.is_empty()
+                        || self.ctx.is_some_and(|c| r.where_.iter().any(|&w| self.same(w, c)))
+                        || (self.ctx.is_none() && near))
+                    && (r.near.is_empty() || near)
             }
             _ => true,
         }
@@ -675,11 +680,20 @@ impl<'a> Scanner<'a> {
             end,
             name: person,
             inter,
-            country: country.or(side_country).or(self.ctx),
+            country: country.or(side_country).or_else(|| self.leader_country(j + 1, end)).or(self.ctx),
             kind: ActorKind::Person { role: Some(role) },
             militia: None,
         });
         Some(self.next_after(end, j + 1))
+    }
+
+    /// The country whose government the name at atoms `from..` (ending by byte `end`) leads: "President
+    /// Idriss Deby" speaks for Chad (`groups.tsv` rows named `{government:XX}`).
+    fn leader_country(&self, from: usize, end: usize) -> Option<usize> {
+        (from..self.atoms.len()).take_while(|&k| self.atoms[k].end <= end).find_map(|k| {
+            let o = self.group_out(0, 0, self.group_of(k)?, None);
+            (o.kind == ActorKind::StateForce && o.name.starts_with("Government of")).then_some(o.country).flatten()
+        })
     }
 
     /// A nationality before a force, mission, "-led" coalition or collective noun.

@@ -986,3 +986,26 @@ fn hints_from_a_scan() {
         assert_eq!(hints, LEX.hints(text, region));
     }
 }
+
+#[test]
+fn heads_of_state_name_their_country() {
+    let country = |text: &str, year: i16| -> Vec<Option<String>> {
+        LEX.recognize(text, TextRange::full(text), &ctx("", year)).into_iter().map(|h| h.country).collect()
+    };
+    // After a title the head of state is a person who speaks for the country; alone, the government.
+    assert_eq!(country("President Yoweri Museveni addressed a rally.", 2016), [Some("UG".to_owned())]);
+    check("Crowds marched against Museveni.", "", 2016, &["Museveni => Government of Uganda (1986-) [1 UG]"]);
+    // Out of office, the name tells nothing.
+    assert_eq!(country("President Jacob Zuma addressed a rally.", 2022), [None]);
+}
+
+#[test]
+fn a_near_place_tells_a_country_dependent_group_when_the_country_is_unknown() {
+    check(
+        "Islamic State fighters shelled Ras Lanuf.",
+        "",
+        2016,
+        &["Islamic State fighters => Islamic State (Tripoli) [2 LY]"],
+    );
+    check("Islamic State fighters shelled the town.", "", 2016, &["Islamic State fighters => Islamic State [2 -]"]);
+}
