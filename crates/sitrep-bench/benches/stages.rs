@@ -124,6 +124,7 @@ fn events(c: &mut Criterion) {
                     geo,
                     meta,
                     actor_scan: None,
+                    outlet_country: None,
                 };
                 coded += usize::from(!coder.code(&input).events.is_empty());
             }

@@ -57,6 +57,7 @@ fn code_all(coder: &EventCoder, docs: &[Doc]) -> usize {
                 geo: &d.geo,
                 meta: &d.meta,
                 actor_scan: None,
+                outlet_country: None,
             };
             coder.code(&input).events.len()
         })
@@ -93,6 +94,7 @@ fn bench(c: &mut Criterion) {
                         geo: &geo,
                         meta: &d.meta,
                         actor_scan: None,
+                        outlet_country: None,
                     };
                     coder.code(black_box(&input)).events.len()
                 })

@@ -51,6 +51,10 @@ pub struct CodeInput<'a> {
     /// than scanned again. `None`, or a scan of another text or region: the coder scans itself.
     /// Either way the output is the same.
     pub actor_scan: Option<&'a ActorScan<'a>>,
+    /// The outlet's home country (ISO code), when known (`lexicons/outlets.tsv`): the actors'
+    /// country of last resort, when the places named lie only in a country the actor lexicon
+    /// does not cover (a namesake town abroad) and no actor tells one.
+    pub outlet_country: Option<&'a str>,
 }
 
 /// The coder's output for one document.
@@ -230,6 +234,12 @@ impl<'c, 'a> Doc<'c, 'a> {
             && let Some(own) = majority(actors.iter().filter_map(|a| a.country.as_deref()))
         {
             country = Some(own);
+            actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
+        } else if !covered(&country)
+            && let Some(home) = input.outlet_country.filter(|c| coder.actors.knows_country(c))
+        {
+            // Nor the actors: the outlet's home country.
+            country = Some(home.to_owned());
             actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
         } else if let Some(own) = group_country(&actors, country.as_deref(), input.geo) {
             country = Some(own);

@@ -34,7 +34,7 @@
 //! let seg = sitrep_segment::segment(text);
 //! let geo = sitrep_gazetteer::GeoParse::default();
 //! let meta = DocumentMeta { id: "doc".into(), published: Some(Date::constant(2024, 3, 5)), ..Default::default() };
-//! let input = CodeInput { text, body: TextRange::full(text), title: None, dateline: None, seg: &seg, geo: &geo, meta: &meta, actor_scan: None };
+//! let input = CodeInput { text, body: TextRange::full(text), title: None, dateline: None, seg: &seg, geo: &geo, meta: &meta, actor_scan: None, outlet_country: None };
 //! let coded = coder.code(&input);
 //! assert_eq!(coded.events[0].sub_event_type, SubEventType::PeacefulProtest);
 //! ```

@@ -88,8 +88,18 @@ fn code(coder: &EventCoder, gaz: &Gazetteer, case: &Case) -> (String, Coded) {
     let published = case.published.as_deref().map(|d| d.parse::<Date>().expect("published is YYYY-MM-DD"));
     let meta =
         DocumentMeta { id: case.name.clone(), published, outlet: Some("Test Wire".into()), ..Default::default() };
-    let input =
-        CodeInput { text: &text, body, title, dateline: None, seg: &seg, geo: &geo, meta: &meta, actor_scan: None };
+    let input = CodeInput {
+        text: &text,
+        body,
+        title,
+        dateline: None,
+        seg: &seg,
+        geo: &geo,
+        meta: &meta,
+        actor_scan: None,
+        // (The hint stands for the outlet's home, as the pipeline gives both.)
+        outlet_country: case.prior.as_deref(),
+    };
     let coded = coder.code(&input);
     (text, coded)
 }

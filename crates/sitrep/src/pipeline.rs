@@ -217,6 +217,7 @@ impl Pipeline {
             geo: &geo,
             meta: &meta,
             actor_scan: Some(&actor_scan),
+            outlet_country: self.outlets.country_of(meta.outlet.as_deref(), meta.url.as_deref()),
         });
         diagnostics.extend(coded.diagnostics.into_iter().map(|d| located(raw, d)));
         if self.include_text {
