@@ -10,7 +10,9 @@
 //! mention — "Grantville, Pennsylvania", "Barrow County" — holds for all).
 //! Readings of different names support each other: a county that holds a town
 //! the report names, a town in a county it names, a town in a county or
-//! province where other names have readings too.
+//! province where other names have readings too (a county named after the town,
+//! "City of Norfolk" with "Norfolk", is the same name, no support; a place named
+//! only in a building's name, "Lawrence County Jail", is evidence too, never reported).
 //! Country priors from [`GeoHints`] vote in the focus like a named country. A
 //! small place abroad reached only by a variant name, far from every other
 //! place of the report and outside its countries, keeps no point; a town that
@@ -572,11 +574,14 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // Counties and the towns in them, among the readings of the report's names: a county that holds
     // a town the report names, and a town in a county it names, support each other ("Anderson County"
     // with "Palestine"); so do readings in one province. Keyed by string ids (layer, country,
-    // province, county) and by name group.
+    // province, county) and by name group. A county named after its town ("City of Norfolk",
+    // "Dublin City") is one group with the town: the same name twice is no support.
     let mut gid_of: HashMap<&str, u32, FnvBuild> = HashMap::default();
+    let mut gid_of_core: HashMap<&str, u32, FnvBuild> = HashMap::default();
     for m in &mentions {
-        let next = gid_of.len() as u32;
-        gid_of.entry(m.key.as_str()).or_insert(next);
+        let next = gid_of_core.len() as u32;
+        let gid = *gid_of_core.entry(name_core(&m.key)).or_insert(next);
+        gid_of.entry(m.key.as_str()).or_insert(gid);
     }
     let mut towns_at = CountyIndex::default();
     let mut counties_at = CountyIndex::default();
@@ -1056,7 +1061,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // Build the output.
     let mut out = GeoParse { focus_country: focus.clone(), ..GeoParse::default() };
     for (mi, m) in mentions.iter().enumerate() {
-        if dropped[mi] || m.home {
+        if dropped[mi] || m.home || m.inside {
             out_index.push(None);
             continue;
         }
@@ -1267,6 +1272,19 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         out.focus_country = strongest_prior;
     }
     out
+}
+
+/// A region's name without its rank words: "city of norfolk", "norfolk county" and "norfolk city"
+/// → "norfolk" (keys are folded lower case).
+pub(crate) fn name_core(key: &str) -> &str {
+    let mut k = key;
+    for p in ["city of ", "county of ", "town of ", "township of ", "village of "] {
+        k = k.strip_prefix(p).unwrap_or(k);
+    }
+    for sfx in [" county", " city", " parish", " borough", " township"] {
+        k = k.strip_suffix(sfx).unwrap_or(k);
+    }
+    if k.is_empty() { key } else { k }
 }
 
 /// (layer, country, province, county) string ids → the name groups with such a reading: the first,

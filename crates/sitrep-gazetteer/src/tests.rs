@@ -855,3 +855,29 @@ fn quarters_of_mogadishu_and_bujumbura_are_places_of_their_own() {
         assert_eq!(m.iso.as_deref(), Some("SO"), "{name}: {m:?}");
     }
 }
+
+#[test]
+fn a_county_named_only_in_a_buildings_name_still_places_its_town() {
+    // Sentences written for this test: the report names its county only in a jail's name.
+    let text = "Deputies arrested a Bedford woman on Friday. She was taken to the Lawrence County Jail \
+                and released on bond.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Bedford").expect("Bedford");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Indiana")), "{m:?}");
+    // The county itself is not reported: the jail is the sub-place, in the town's county.
+    assert!(find(&p, "Lawrence County").is_none());
+    let (_, jail) = find(&p, "Lawrence County Jail").expect("the jail");
+    assert_eq!((jail.kind, jail.admin1.as_deref()), ("sub-place", Some("Indiana")));
+    // Without the building, the better-known namesake.
+    let p = parse("Deputies arrested a Bedford woman on Friday.");
+    assert_ne!(find(&p, "Bedford").expect("Bedford").1.admin1.as_deref(), Some("Indiana"));
+}
+
+#[test]
+fn a_county_named_after_its_town_is_no_support_for_that_town() {
+    assert_eq!(crate::resolve::name_core("city of norfolk"), "norfolk");
+    assert_eq!(crate::resolve::name_core("dublin city"), "dublin");
+    assert_eq!(crate::resolve::name_core("lawrence county"), "lawrence");
+    assert_eq!(crate::resolve::name_core("city"), "city");
+    assert_eq!(crate::resolve::name_core("kansas city"), "kansas");
+}
