@@ -12,7 +12,9 @@
 //! the report names, a town in a county it names, a town in a county or
 //! province where other names have readings too (a county named after the town,
 //! "City of Norfolk" with "Norfolk", is the same name, no support; a place named
-//! only in a building's name, "Lawrence County Jail", is evidence too, never reported).
+//! only in a building's name, "Lawrence County Jail", is evidence too, never reported),
+//! and a town name's reading within 50 km of a reading of another name ("Richmond"
+//! and "Berea" in one Kentucky county).
 //! Country priors from [`GeoHints`] vote in the focus like a named country. A
 //! small place abroad reached only by a variant name, far from every other
 //! place of the report and outside its countries, keeps no point; a town that
@@ -39,6 +41,9 @@ use crate::recognize::{Mention, Role, Words};
 use crate::{Gazetteer, GeoHints, GeoParse, Usage};
 
 use crate::recognize::Cand;
+
+/// Readings as points on a grid of 1° cells: (latitude, longitude) cell → (name group, lat, lon).
+type PairGrid = HashMap<(i32, i32), Vec<(u32, f64, f64)>, FnvBuild>;
 
 /// Scores of a name's candidates: entry → (candidate, summed score).
 type GroupScores = BTreeMap<(u8, u32), (Cand, f64)>;
@@ -89,6 +94,13 @@ const DOMAIN_CITY_POP: u32 = 100_000;
 
 /// The score of a reading in a province the report names.
 const ADMIN_NAMED_BONUS: f64 = 1.0;
+
+/// The score of a town's reading near a reading of another name of the report (within `PAIR_KM`;
+/// half within twice that).
+const PAIR_BONUS: f64 = 1.0;
+
+/// See `PAIR_BONUS` (km).
+const PAIR_KM: f64 = 50.0;
 
 /// The weight of closeness to the report's other places.
 const NEAR_SCALE: f64 = 1.0;
@@ -627,6 +639,47 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     countries_named.dedup();
     // Two rounds: the second measures closeness to the first round's picks (which know the
     // focus country), not to the priors' picks.
+    // Every reading of every name, as points on a grid of 1° cells: two names with readings close
+    // together ("Berea" and "Richmond", both in one Kentucky county) support those readings.
+    let mut pair_grid: PairGrid = HashMap::default();
+    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose) {
+        let gid = gid_of[m.key.as_str()];
+        for &c in &m.cands {
+            let f = fcode(gaz, c);
+            if !(is_populated(f) || f == "ADM2") {
+                continue;
+            }
+            let e = entry(gaz, c);
+            let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+            pair_grid.entry((lat.floor() as i32, lon.floor() as i32)).or_default().push((gid, lat, lon));
+        }
+    }
+    let pair_km = |gid: u32, lat: f64, lon: f64| -> f64 {
+        let (y, x) = (lat.floor() as i32, lon.floor() as i32);
+        let cos = lat.to_radians().cos();
+        let mut best = f64::INFINITY;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                for &(g, plat, plon) in pair_grid.get(&(y + dy, x + dx)).map_or(&[][..], Vec::as_slice) {
+                    if g != gid {
+                        best = best.min(approx_km(lat, lon, plat, plon, cos));
+                    }
+                }
+            }
+        }
+        best
+    };
+    // The names whose readings this closeness decides between: town names only.
+    let pair_names: Vec<bool> = mentions
+        .iter()
+        .map(|m| {
+            m.role == Role::Place
+                && !m.cands.iter().any(|&x| {
+                    let xf = fcode(gaz, x);
+                    is_country(xf) || xf == "ADM1" || crate::recognize::is_strong(gaz, x)
+                })
+        })
+        .collect();
     let mut group_picks: HashMap<&str, Pick, FnvBuild> = HashMap::default();
     for round in 0..2 {
         let mut group_scores: HashMap<&str, GroupScores, FnvBuild> = HashMap::default();
@@ -775,6 +828,19 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         } else {
                             0.0
                         };
+                    // (Not for a name that is also a country's, a province's or a great city's:
+                    // "Florida" is the state, whatever small towns of that name lie near others.)
+                    if pair_names[mi] && (is_populated(f) || f == "ADM2") {
+                        let d = pair_km(gid_of[m.key.as_str()], f64::from(e.lat), f64::from(e.lon));
+                        sc += PAIR_BONUS
+                            * if d < PAIR_KM {
+                                1.0
+                            } else if d < 2.0 * PAIR_KM {
+                                0.5
+                            } else {
+                                0.0
+                            };
+                    }
                     sc += NEAR_SCALE
                         * if best_d < 50.0 {
                             1.0

@@ -881,3 +881,21 @@ fn a_county_named_after_its_town_is_no_support_for_that_town() {
     assert_eq!(crate::resolve::name_core("city"), "city");
     assert_eq!(crate::resolve::name_core("kansas city"), "kansas");
 }
+
+#[test]
+fn two_town_names_with_namesakes_close_together_pick_those_namesakes() {
+    // Sentences written for this test: neither name is the best-known of its namesakes, but their
+    // namesakes in one Kentucky county lie 20 km apart.
+    let text = "Richmond police arrested two men Sunday. The men took tools from a garage near Berea.";
+    let p = parse(text);
+    for name in ["Richmond", "Berea"] {
+        let (_, m) = find(&p, name).expect(name);
+        assert_eq!(m.admin1.as_deref(), Some("Kentucky"), "{m:?}");
+    }
+    // One name alone: the best-known namesake.
+    let p = parse("Richmond police arrested two men Sunday.");
+    assert_eq!(find(&p, "Richmond").expect("Richmond").1.admin1.as_deref(), Some("Virginia"));
+    // A state's name is the state, whatever small towns of that name lie near the report's towns.
+    let p = parse("Richmond police arrested two men in Berea. Florida officers had asked for them.");
+    assert_eq!(find(&p, "Florida").expect("Florida").1.feature_code.as_deref(), Some("ADM1"));
+}
