@@ -14,7 +14,8 @@
 //! "City of Norfolk" with "Norfolk", is the same name, no support; a place named
 //! only in a building's name, "Lawrence County Jail", is evidence too, never reported),
 //! and a town name's reading within 50 km of a reading of another name ("Richmond"
-//! and "Berea" in one Kentucky county).
+//! and "Berea" in one Kentucky county). A bare town name also reads as the county
+//! "<name> County" when another name has a town in it ("Oxford" with "Woodstock").
 //! Country priors from [`GeoHints`] vote in the focus like a named country. A
 //! small place abroad reached only by a variant name, far from every other
 //! place of the report and outside its countries, keeps no point; a town that
@@ -176,6 +177,63 @@ fn add_homes(gaz: &Gazetteer, text: &str, outlet: &crate::OutletHome, mentions: 
     }
 }
 
+/// A bare name can be its county's ("Oxford" for Oxford County, "the Douglas sheriff"): the
+/// counties named "<name> County" become readings of the name (as alternate names), when another
+/// name of the report has a town's reading in that county. The report's other places decide.
+fn add_county_readings(gaz: &Gazetteer, mentions: &mut [Mention]) {
+    let towns: std::collections::HashSet<(u8, u32, u32, u32, &str), FnvBuild> = mentions
+        .iter()
+        .filter(|m| m.role == Role::Place && !m.loose)
+        .flat_map(|m| m.cands.iter().map(move |&c| (c, m.key.as_str())))
+        .filter(|&(c, _)| is_populated(fcode(gaz, c)))
+        .map(|(c, k)| {
+            let e = entry(gaz, c);
+            (c.0, e.cc, e.admin1, e.admin2, k)
+        })
+        .collect();
+    if towns.is_empty() {
+        return;
+    }
+    let mut added: Vec<(usize, Vec<Cand>)> = Vec::new();
+    for (mi, m) in mentions.iter().enumerate() {
+        // (Not a country's, a region's or a great city's name: "Houston" is the city, "Cheshire"
+        // the English county.)
+        let strong = m.cands.iter().any(|&x| {
+            let xf = fcode(gaz, x);
+            is_country(xf) || is_admin(xf) || crate::recognize::is_strong(gaz, x)
+        });
+        if m.role != Role::Place || m.loose || m.home || m.admin_cue != 0 || m.key.contains(' ') || strong {
+            continue;
+        }
+        let county_key = format!("{} county", m.key);
+        let mut add: Vec<Cand> = Vec::new();
+        for (li, layer) in gaz.layers.iter().enumerate() {
+            let Some(v) = layer.data.exact.get(county_key.as_bytes()) else { continue };
+            let (it, _) = layer.data.postings_of(v);
+            for (e, kind) in it {
+                let c = (li as u8, e, crate::artifact::PostingKind::Alternate);
+                let en = &layer.data.entries[e as usize];
+                if kind == PostingKind::Primary
+                    && fcode(gaz, c) == "ADM2"
+                    && en.admin2 != crate::artifact::NONE
+                    && towns.iter().any(|&(l, cc, a1, a2, k)| {
+                        l == c.0 && cc == en.cc && a1 == en.admin1 && a2 == en.admin2 && k != m.key
+                    })
+                    && !m.cands.iter().any(|&x| (x.0, x.1) == (c.0, c.1))
+                {
+                    add.push(c);
+                }
+            }
+        }
+        if !add.is_empty() {
+            added.push((mi, add));
+        }
+    }
+    for (mi, add) in added {
+        mentions[mi].cands.extend(add);
+    }
+}
+
 fn entry(gaz: &Gazetteer, c: Cand) -> &Entry {
     &gaz.layers[c.0 as usize].data.entries[c.1 as usize]
 }
@@ -303,6 +361,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // The outlet's home towns (from the document's web address): names the report is read with.
     let outlet = hints.url.as_deref().map(|u| gaz.outlet_home(u)).unwrap_or_default();
     add_homes(gaz, text, &outlet, &mut mentions);
+    add_county_readings(gaz, &mut mentions);
     // Keep the most likely candidates of very ambiguous names (by prior).
     for m in &mut mentions {
         if m.cands.len() > MAX_CANDIDATES {

@@ -899,3 +899,17 @@ fn two_town_names_with_namesakes_close_together_pick_those_namesakes() {
     let p = parse("Richmond police arrested two men in Berea. Florida officers had asked for them.");
     assert_eq!(find(&p, "Florida").expect("Florida").1.feature_code.as_deref(), Some("ADM1"));
 }
+
+#[test]
+fn a_bare_name_is_its_county_when_the_report_names_towns_in_it() {
+    // Sentences written for this test: "Oxford" stands for Oxford County, Ontario, which holds
+    // Woodstock and Tillsonburg.
+    let text = "The Oxford health unit reported two new cases. Officials in Woodstock and Tillsonburg \
+                asked residents to stay home.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Oxford").expect("Oxford");
+    assert_eq!((m.feature_code.as_deref(), m.admin1.as_deref()), (Some("ADM2"), Some("Ontario")), "{m:?}");
+    // With no town of that county named, the name keeps its own readings.
+    let p = parse("The Oxford health unit reported two new cases.");
+    assert_ne!(find(&p, "Oxford").expect("Oxford").1.feature_code.as_deref(), Some("ADM2"));
+}
