@@ -98,7 +98,7 @@ const ADMIN_NAMED_BONUS: f64 = 1.0;
 
 /// The score of a town's reading near a reading of another name of the report (within `PAIR_KM`;
 /// half within twice that).
-const PAIR_BONUS: f64 = 1.0;
+const PAIR_BONUS: f64 = 1.2;
 
 /// See `PAIR_BONUS` (km).
 const PAIR_KM: f64 = 50.0;
