@@ -658,7 +658,9 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     let mut counties_at = CountyIndex::default();
     let mut province_seen: std::collections::HashSet<(u8, u32, u32, u32), FnvBuild> = Default::default();
     let mut province_support: HashMap<(u8, u32, u32), u32, FnvBuild> = HashMap::default();
-    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose) {
+    // (A name with so many namesakes that its readings were cut to the likeliest — "Springfield",
+    // "Franklin" — has one near almost anything: it supports none.)
+    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose && m.cands.len() < MAX_CANDIDATES) {
         let gid = gid_of[m.key.as_str()];
         for &c in &m.cands {
             let e = entry(gaz, c);
@@ -701,7 +703,9 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // Every reading of every name, as points on a grid of 1° cells: two names with readings close
     // together ("Berea" and "Richmond", both in one Kentucky county) support those readings.
     let mut pair_grid: PairGrid = HashMap::default();
-    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose) {
+    // (A name with so many namesakes that its readings were cut to the likeliest — "Springfield",
+    // "Franklin" — has one near almost anything: it supports none.)
+    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose && m.cands.len() < MAX_CANDIDATES) {
         let gid = gid_of[m.key.as_str()];
         for &c in &m.cands {
             let f = fcode(gaz, c);
