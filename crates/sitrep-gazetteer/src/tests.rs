@@ -913,3 +913,14 @@ fn a_bare_name_is_its_county_when_the_report_names_towns_in_it() {
     let p = parse("The Oxford health unit reported two new cases.");
     assert_ne!(find(&p, "Oxford").expect("Oxford").1.feature_code.as_deref(), Some("ADM2"));
 }
+
+#[test]
+fn brands_people_and_month_abbreviations_named_like_towns_are_not_places() {
+    // Sentences written for this test.
+    let text = "The Toyota plant near Georgetown will add 500 jobs, Obama said on Nov. 3 in Lexington.";
+    let p = parse(text);
+    for word in ["Toyota", "Obama", "Nov"] {
+        assert!(find(&p, word).is_none(), "{word} is not a place: {:?}", p.places);
+    }
+    assert!(find(&p, "Lexington").is_some() && find(&p, "Georgetown").is_some());
+}
