@@ -698,8 +698,6 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         .collect();
     countries_named.sort_unstable();
     countries_named.dedup();
-    // Two rounds: the second measures closeness to the first round's picks (which know the
-    // focus country), not to the priors' picks.
     // Every reading of every name, as points on a grid of 1° cells: two names with readings close
     // together ("Berea" and "Richmond", both in one Kentucky county) support those readings.
     let mut pair_grid: PairGrid = HashMap::default();
@@ -732,17 +730,45 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         }
         best
     };
-    // The names whose readings this closeness decides between: town names only.
-    let pair_names: Vec<bool> = mentions
+    // The closeness score of each reading, per mention (computed once for both rounds), for the
+    // names whose readings it decides between: town names only (not a country's, a province's or
+    // a great city's: "Florida" is the state, whatever small towns of that name lie near others).
+    let pair_bonus: Vec<Vec<f64>> = mentions
         .iter()
         .map(|m| {
-            m.role == Role::Place
+            let town_name = m.role == Role::Place
+                && m.cands.len() > 1
                 && !m.cands.iter().any(|&x| {
                     let xf = fcode(gaz, x);
                     is_country(xf) || xf == "ADM1" || crate::recognize::is_strong(gaz, x)
+                });
+            if !town_name || pair_grid.is_empty() {
+                return Vec::new();
+            }
+            let gid = gid_of[m.key.as_str()];
+            m.cands
+                .iter()
+                .map(|&c| {
+                    let f = fcode(gaz, c);
+                    if !(is_populated(f) || f == "ADM2") {
+                        return 0.0;
+                    }
+                    let e = entry(gaz, c);
+                    let d = pair_km(gid, f64::from(e.lat), f64::from(e.lon));
+                    PAIR_BONUS
+                        * if d < PAIR_KM {
+                            1.0
+                        } else if d < 2.0 * PAIR_KM {
+                            0.5
+                        } else {
+                            0.0
+                        }
                 })
+                .collect()
         })
         .collect();
+    // Two rounds: the second measures closeness to the first round's picks (which know the
+    // focus country), not to the priors' picks.
     let mut group_picks: HashMap<&str, Pick, FnvBuild> = HashMap::default();
     for round in 0..2 {
         let mut group_scores: HashMap<&str, GroupScores, FnvBuild> = HashMap::default();
@@ -754,7 +780,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 continue;
             }
             let (m_focus, m_share, m_total) = focus_without.get(m.key.as_str()).cloned().unwrap_or((None, 0.0, 0.0));
-            for &c in &m.cands {
+            for (ci, &c) in m.cands.iter().enumerate() {
                 let e = entry(gaz, c);
                 let f = fcode(gaz, c);
                 let code = cc(gaz, c);
@@ -891,19 +917,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         } else {
                             0.0
                         };
-                    // (Not for a name that is also a country's, a province's or a great city's:
-                    // "Florida" is the state, whatever small towns of that name lie near others.)
-                    if pair_names[mi] && (is_populated(f) || f == "ADM2") {
-                        let d = pair_km(gid_of[m.key.as_str()], f64::from(e.lat), f64::from(e.lon));
-                        sc += PAIR_BONUS
-                            * if d < PAIR_KM {
-                                1.0
-                            } else if d < 2.0 * PAIR_KM {
-                                0.5
-                            } else {
-                                0.0
-                            };
-                    }
+                    sc += pair_bonus[mi].get(ci).copied().unwrap_or(0.0);
                     sc += NEAR_SCALE
                         * if best_d < 50.0 {
                             1.0
