@@ -43,6 +43,10 @@ use crate::{Gazetteer, GeoHints, GeoParse, Usage};
 
 use crate::recognize::Cand;
 
+/// (layer, country, province, county) string ids → the first name with a town's reading there, and
+/// whether other names have one too.
+type TownsAt<'a> = HashMap<(u8, u32, u32, u32), (&'a str, bool), FnvBuild>;
+
 /// Readings as points on a grid of 1° cells: (latitude, longitude) cell → (name group, lat, lon).
 type PairGrid = HashMap<(i32, i32), Vec<(u32, f64, f64)>, FnvBuild>;
 
@@ -181,56 +185,63 @@ fn add_homes(gaz: &Gazetteer, text: &str, outlet: &crate::OutletHome, mentions: 
 /// counties named "<name> County" become readings of the name (as alternate names), when another
 /// name of the report has a town's reading in that county. The report's other places decide.
 fn add_county_readings(gaz: &Gazetteer, mentions: &mut [Mention]) {
-    let towns: std::collections::HashSet<(u8, u32, u32, u32, &str), FnvBuild> = mentions
-        .iter()
-        .filter(|m| m.role == Role::Place && !m.loose)
-        .flat_map(|m| m.cands.iter().map(move |&c| (c, m.key.as_str())))
-        .filter(|&(c, _)| is_populated(fcode(gaz, c)))
-        .map(|(c, k)| {
-            let e = entry(gaz, c);
-            (c.0, e.cc, e.admin1, e.admin2, k)
-        })
-        .collect();
-    if towns.is_empty() {
-        return;
-    }
-    let mut added: Vec<(usize, Vec<Cand>)> = Vec::new();
+    // The counties named "<name> County", per bare name (most reports have none: nothing more to do).
+    let mut counties: Vec<(usize, Cand)> = Vec::new();
     for (mi, m) in mentions.iter().enumerate() {
+        if m.role != Role::Place || m.loose || m.home || m.admin_cue != 0 || m.key.contains(' ') {
+            continue;
+        }
         // (Not a country's, a region's or a great city's name: "Houston" is the city, "Cheshire"
         // the English county.)
         let strong = m.cands.iter().any(|&x| {
             let xf = fcode(gaz, x);
             is_country(xf) || is_admin(xf) || crate::recognize::is_strong(gaz, x)
         });
-        if m.role != Role::Place || m.loose || m.home || m.admin_cue != 0 || m.key.contains(' ') || strong {
+        if strong {
             continue;
         }
         let county_key = format!("{} county", m.key);
-        let mut add: Vec<Cand> = Vec::new();
         for (li, layer) in gaz.layers.iter().enumerate() {
             let Some(v) = layer.data.exact.get(county_key.as_bytes()) else { continue };
             let (it, _) = layer.data.postings_of(v);
             for (e, kind) in it {
-                let c = (li as u8, e, crate::artifact::PostingKind::Alternate);
-                let en = &layer.data.entries[e as usize];
+                let c = (li as u8, e, PostingKind::Alternate);
                 if kind == PostingKind::Primary
                     && fcode(gaz, c) == "ADM2"
-                    && en.admin2 != crate::artifact::NONE
-                    && towns.iter().any(|&(l, cc, a1, a2, k)| {
-                        l == c.0 && cc == en.cc && a1 == en.admin1 && a2 == en.admin2 && k != m.key
-                    })
+                    && entry(gaz, c).admin2 != crate::artifact::NONE
                     && !m.cands.iter().any(|&x| (x.0, x.1) == (c.0, c.1))
                 {
-                    add.push(c);
+                    counties.push((mi, c));
                 }
             }
         }
-        if !add.is_empty() {
-            added.push((mi, add));
+    }
+    if counties.is_empty() {
+        return;
+    }
+    // The counties where the report's names have a town's reading: county → the first name, and
+    // whether there are more.
+    let mut towns: TownsAt<'_> = HashMap::default();
+    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose) {
+        for &c in m.cands.iter().filter(|&&c| is_populated(fcode(gaz, c))) {
+            let e = entry(gaz, c);
+            towns
+                .entry((c.0, e.cc, e.admin1, e.admin2))
+                .and_modify(|v| v.1 |= v.0 != m.key.as_str())
+                .or_insert((m.key.as_str(), false));
         }
     }
-    for (mi, add) in added {
-        mentions[mi].cands.extend(add);
+    let added: Vec<(usize, Cand)> = counties
+        .into_iter()
+        .filter(|&(mi, c)| {
+            let e = entry(gaz, c);
+            towns
+                .get(&(c.0, e.cc, e.admin1, e.admin2))
+                .is_some_and(|&(first, more)| more || first != mentions[mi].key.as_str())
+        })
+        .collect();
+    for (mi, c) in added {
+        mentions[mi].cands.push(c);
     }
 }
 
