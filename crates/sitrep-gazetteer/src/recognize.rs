@@ -189,7 +189,13 @@ pub(crate) struct Mention {
     /// Not in the text: a place the document's web address names (its outlet's home town),
     /// resolved with the report's names but never reported.
     pub home: bool,
+    /// Not in the text as a place of its own: a place only a building's name names ("Lakeside
+    /// County Hospital"), resolved with the report's names as evidence but never reported.
+    pub inside: bool,
 }
+
+/// Word positions of `inside` mentions: far past the text's, never next to a mention of it.
+pub(crate) const INSIDE_FIRST: usize = usize::MAX / 8;
 
 impl Mention {
     /// A mention of `n` words from word `first` with these candidates; every cue and flag unset.
@@ -213,6 +219,7 @@ impl Mention {
             weak: false,
             within: false,
             home: false,
+            inside: false,
         }
     }
 }
@@ -1000,6 +1007,7 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
     if new.is_empty() {
         return;
     }
+    let mut inside: Vec<Mention> = Vec::new();
     for (s, e) in new {
         // A mention over the street word itself (a gazetteer place such as "Washington Square") stays.
         if mentions.iter().any(|m| m.first <= e && e < m.first + m.n) {
@@ -1012,7 +1020,7 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
             let c = ctx.get(w.fold(e));
             c.has(Cats::LANDMARK) && !c.has(Cats::STREET) && !NATURAL.contains(&w.fold(e))
         };
-        let head = mentions
+        let named = mentions
             .iter()
             .find(|m| {
                 m.first == s
@@ -1026,12 +1034,27 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
                 // ("St. Andrew Church" is named after the saint.)
                 let saint = matches!(w.fold(h.first), "saint" | "st" | "ste" | "sainte" | "san" | "santa")
                     && matches!(w.fold(e), "church" | "cathedral" | "chapel" | "basilica" | "abbey" | "parish");
-                building
-                    && !saint
-                    && (mentions.iter().any(|o| o.key == h.key && o.first != h.first && o.role == Role::Place)
-                        || h.cands.iter().any(|&c| is_major(gaz, c)))
+                building && !saint
+            });
+        let head = named
+            .filter(|h| {
+                mentions.iter().any(|o| o.key == h.key && o.first != h.first && o.role == Role::Place)
+                    || h.cands.iter().any(|&c| is_major(gaz, c))
             })
             .map(|h| (h.key.clone(), h.cands.clone()));
+        // A building named after a place ("Lakeside County Hospital") says where the report is, even
+        // when the report does not name the place on its own: the place is kept as evidence for
+        // the report's other names (a county that holds its town), never reported.
+        if let Some(h) = named
+            && !inside.iter().any(|m: &Mention| m.key == h.key)
+        {
+            let at = TextRange::new(w.text.len(), w.text.len());
+            let first = INSIDE_FIRST + 2 * inside.len();
+            inside.push(Mention {
+                inside: true,
+                ..Mention::new(at, first, 1, h.key.clone(), h.cands.clone(), Role::Place)
+            });
+        }
         mentions.retain(|m| !(m.first >= s && m.first + m.n <= e));
         if mentions.iter().any(|m| m.first < e + 1 && s < m.first + m.n) {
             continue;
@@ -1043,6 +1066,7 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
         };
         mentions.push(Mention { within, ..Mention::new(range, s, e + 1 - s, key, cands, Role::SubPlace) });
     }
+    mentions.extend(inside);
     mentions.sort_by_key(|m| m.range);
 }
 

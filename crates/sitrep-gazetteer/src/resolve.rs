@@ -10,7 +10,12 @@
 //! mention — "Grantville, Pennsylvania", "Barrow County" — holds for all).
 //! Readings of different names support each other: a county that holds a town
 //! the report names, a town in a county it names, a town in a county or
-//! province where other names have readings too.
+//! province where other names have readings too (a county named after the town,
+//! "City of Norfolk" with "Norfolk", is the same name, no support; a place named
+//! only in a building's name, "Lawrence County Jail", is evidence too, never reported),
+//! and a town name's reading within 50 km of a reading of another name ("Richmond"
+//! and "Berea" in one Kentucky county). A bare town name also reads as the county
+//! "<name> County" when another name has a town in it ("Oxford" with "Woodstock").
 //! Country priors from [`GeoHints`] vote in the focus like a named country. A
 //! small place abroad reached only by a variant name, far from every other
 //! place of the report and outside its countries, keeps no point; a town that
@@ -37,6 +42,13 @@ use crate::recognize::{Mention, Role, Words};
 use crate::{Gazetteer, GeoHints, GeoParse, Usage};
 
 use crate::recognize::Cand;
+
+/// (layer, country, province, county) string ids → the first name with a town's reading there, and
+/// whether other names have one too.
+type TownsAt<'a> = HashMap<(u8, u32, u32, u32), (&'a str, bool), FnvBuild>;
+
+/// Readings as points on a grid of 1° cells: (latitude, longitude) cell → (name group, lat, lon).
+type PairGrid = HashMap<(i32, i32), Vec<(u32, f64, f64)>, FnvBuild>;
 
 /// Scores of a name's candidates: entry → (candidate, summed score).
 type GroupScores = BTreeMap<(u8, u32), (Cand, f64)>;
@@ -87,6 +99,13 @@ const DOMAIN_CITY_POP: u32 = 100_000;
 
 /// The score of a reading in a province the report names.
 const ADMIN_NAMED_BONUS: f64 = 1.0;
+
+/// The score of a town's reading near a reading of another name of the report (within `PAIR_KM`;
+/// half within twice that).
+const PAIR_BONUS: f64 = 1.2;
+
+/// See `PAIR_BONUS` (km).
+const PAIR_KM: f64 = 50.0;
 
 /// The weight of closeness to the report's other places.
 const NEAR_SCALE: f64 = 1.0;
@@ -159,6 +178,70 @@ fn add_homes(gaz: &Gazetteer, text: &str, outlet: &crate::OutletHome, mentions: 
         // Word positions far past the text's: never next to a mention of the text.
         let first = usize::MAX / 4 + 2 * k;
         mentions.push(Mention { home: true, ..Mention::new(end, first, 1, key.clone(), cands, Role::Place) });
+    }
+}
+
+/// A bare name can be its county's ("Oxford" for Oxford County, "the Douglas sheriff"): the
+/// counties named "<name> County" become readings of the name (as alternate names), when another
+/// name of the report has a town's reading in that county. The report's other places decide.
+fn add_county_readings(gaz: &Gazetteer, mentions: &mut [Mention]) {
+    // The counties named "<name> County", per bare name (most reports have none: nothing more to do).
+    let mut counties: Vec<(usize, Cand)> = Vec::new();
+    for (mi, m) in mentions.iter().enumerate() {
+        if m.role != Role::Place || m.loose || m.home || m.admin_cue != 0 || m.key.contains(' ') {
+            continue;
+        }
+        // (Not a country's, a region's or a great city's name: "Houston" is the city, "Cheshire"
+        // the English county.)
+        let strong = m.cands.iter().any(|&x| {
+            let xf = fcode(gaz, x);
+            is_country(xf) || is_admin(xf) || crate::recognize::is_strong(gaz, x)
+        });
+        if strong {
+            continue;
+        }
+        let county_key = format!("{} county", m.key);
+        for (li, layer) in gaz.layers.iter().enumerate() {
+            let Some(v) = layer.data.exact.get(county_key.as_bytes()) else { continue };
+            let (it, _) = layer.data.postings_of(v);
+            for (e, kind) in it {
+                let c = (li as u8, e, PostingKind::Alternate);
+                if kind == PostingKind::Primary
+                    && fcode(gaz, c) == "ADM2"
+                    && entry(gaz, c).admin2 != crate::artifact::NONE
+                    && !m.cands.iter().any(|&x| (x.0, x.1) == (c.0, c.1))
+                {
+                    counties.push((mi, c));
+                }
+            }
+        }
+    }
+    if counties.is_empty() {
+        return;
+    }
+    // The counties where the report's names have a town's reading: county → the first name, and
+    // whether there are more.
+    let mut towns: TownsAt<'_> = HashMap::default();
+    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose) {
+        for &c in m.cands.iter().filter(|&&c| is_populated(fcode(gaz, c))) {
+            let e = entry(gaz, c);
+            towns
+                .entry((c.0, e.cc, e.admin1, e.admin2))
+                .and_modify(|v| v.1 |= v.0 != m.key.as_str())
+                .or_insert((m.key.as_str(), false));
+        }
+    }
+    let added: Vec<(usize, Cand)> = counties
+        .into_iter()
+        .filter(|&(mi, c)| {
+            let e = entry(gaz, c);
+            towns
+                .get(&(c.0, e.cc, e.admin1, e.admin2))
+                .is_some_and(|&(first, more)| more || first != mentions[mi].key.as_str())
+        })
+        .collect();
+    for (mi, c) in added {
+        mentions[mi].cands.push(c);
     }
 }
 
@@ -289,6 +372,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // The outlet's home towns (from the document's web address): names the report is read with.
     let outlet = hints.url.as_deref().map(|u| gaz.outlet_home(u)).unwrap_or_default();
     add_homes(gaz, text, &outlet, &mut mentions);
+    add_county_readings(gaz, &mut mentions);
     // Keep the most likely candidates of very ambiguous names (by prior).
     for m in &mut mentions {
         if m.cands.len() > MAX_CANDIDATES {
@@ -572,17 +656,22 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // Counties and the towns in them, among the readings of the report's names: a county that holds
     // a town the report names, and a town in a county it names, support each other ("Anderson County"
     // with "Palestine"); so do readings in one province. Keyed by string ids (layer, country,
-    // province, county) and by name group.
+    // province, county) and by name group. A county named after its town ("City of Norfolk",
+    // "Dublin City") is one group with the town: the same name twice is no support.
     let mut gid_of: HashMap<&str, u32, FnvBuild> = HashMap::default();
+    let mut gid_of_core: HashMap<&str, u32, FnvBuild> = HashMap::default();
     for m in &mentions {
-        let next = gid_of.len() as u32;
-        gid_of.entry(m.key.as_str()).or_insert(next);
+        let next = gid_of_core.len() as u32;
+        let gid = *gid_of_core.entry(name_core(&m.key)).or_insert(next);
+        gid_of.entry(m.key.as_str()).or_insert(gid);
     }
     let mut towns_at = CountyIndex::default();
     let mut counties_at = CountyIndex::default();
     let mut province_seen: std::collections::HashSet<(u8, u32, u32, u32), FnvBuild> = Default::default();
     let mut province_support: HashMap<(u8, u32, u32), u32, FnvBuild> = HashMap::default();
-    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose) {
+    // (A name with so many namesakes that its readings were cut to the likeliest — "Springfield",
+    // "Franklin" — has one near almost anything: it supports none.)
+    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose && m.cands.len() < MAX_CANDIDATES) {
         let gid = gid_of[m.key.as_str()];
         for &c in &m.cands {
             let e = entry(gaz, c);
@@ -620,6 +709,75 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         .collect();
     countries_named.sort_unstable();
     countries_named.dedup();
+    // Every reading of every name, as points on a grid of 1° cells: two names with readings close
+    // together ("Berea" and "Richmond", both in one Kentucky county) support those readings.
+    let mut pair_grid: PairGrid = HashMap::default();
+    // (A name with so many namesakes that its readings were cut to the likeliest — "Springfield",
+    // "Franklin" — has one near almost anything: it supports none.)
+    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose && m.cands.len() < MAX_CANDIDATES) {
+        let gid = gid_of[m.key.as_str()];
+        for &c in &m.cands {
+            let f = fcode(gaz, c);
+            if !(is_populated(f) || f == "ADM2") {
+                continue;
+            }
+            let e = entry(gaz, c);
+            let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+            pair_grid.entry((lat.floor() as i32, lon.floor() as i32)).or_default().push((gid, lat, lon));
+        }
+    }
+    let pair_km = |gid: u32, lat: f64, lon: f64| -> f64 {
+        let (y, x) = (lat.floor() as i32, lon.floor() as i32);
+        let cos = lat.to_radians().cos();
+        let mut best = f64::INFINITY;
+        for dy in -1..=1 {
+            for dx in -1..=1 {
+                for &(g, plat, plon) in pair_grid.get(&(y + dy, x + dx)).map_or(&[][..], Vec::as_slice) {
+                    if g != gid {
+                        best = best.min(approx_km(lat, lon, plat, plon, cos));
+                    }
+                }
+            }
+        }
+        best
+    };
+    // The closeness score of each reading, per mention (computed once for both rounds), for the
+    // names whose readings it decides between: town names only (not a country's, a province's or
+    // a great city's: "Florida" is the state, whatever small towns of that name lie near others).
+    let pair_bonus: Vec<Vec<f64>> = mentions
+        .iter()
+        .map(|m| {
+            let town_name = m.role == Role::Place
+                && m.cands.len() > 1
+                && !m.cands.iter().any(|&x| {
+                    let xf = fcode(gaz, x);
+                    is_country(xf) || xf == "ADM1" || crate::recognize::is_strong(gaz, x)
+                });
+            if !town_name || pair_grid.is_empty() {
+                return Vec::new();
+            }
+            let gid = gid_of[m.key.as_str()];
+            m.cands
+                .iter()
+                .map(|&c| {
+                    let f = fcode(gaz, c);
+                    if !(is_populated(f) || f == "ADM2") {
+                        return 0.0;
+                    }
+                    let e = entry(gaz, c);
+                    let d = pair_km(gid, f64::from(e.lat), f64::from(e.lon));
+                    PAIR_BONUS
+                        * if d < PAIR_KM {
+                            1.0
+                        } else if d < 2.0 * PAIR_KM {
+                            0.5
+                        } else {
+                            0.0
+                        }
+                })
+                .collect()
+        })
+        .collect();
     // Two rounds: the second measures closeness to the first round's picks (which know the
     // focus country), not to the priors' picks.
     let mut group_picks: HashMap<&str, Pick, FnvBuild> = HashMap::default();
@@ -633,7 +791,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                 continue;
             }
             let (m_focus, m_share, m_total) = focus_without.get(m.key.as_str()).cloned().unwrap_or((None, 0.0, 0.0));
-            for &c in &m.cands {
+            for (ci, &c) in m.cands.iter().enumerate() {
                 let e = entry(gaz, c);
                 let f = fcode(gaz, c);
                 let code = cc(gaz, c);
@@ -770,6 +928,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         } else {
                             0.0
                         };
+                    sc += pair_bonus[mi].get(ci).copied().unwrap_or(0.0);
                     sc += NEAR_SCALE
                         * if best_d < 50.0 {
                             1.0
@@ -1056,7 +1215,7 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     // Build the output.
     let mut out = GeoParse { focus_country: focus.clone(), ..GeoParse::default() };
     for (mi, m) in mentions.iter().enumerate() {
-        if dropped[mi] || m.home {
+        if dropped[mi] || m.home || m.inside {
             out_index.push(None);
             continue;
         }
@@ -1267,6 +1426,19 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         out.focus_country = strongest_prior;
     }
     out
+}
+
+/// A region's name without its rank words: "city of norfolk", "norfolk county" and "norfolk city"
+/// → "norfolk" (keys are folded lower case).
+pub(crate) fn name_core(key: &str) -> &str {
+    let mut k = key;
+    for p in ["city of ", "county of ", "town of ", "township of ", "village of "] {
+        k = k.strip_prefix(p).unwrap_or(k);
+    }
+    for sfx in [" county", " city", " parish", " borough", " township"] {
+        k = k.strip_suffix(sfx).unwrap_or(k);
+    }
+    if k.is_empty() { key } else { k }
 }
 
 /// (layer, country, province, county) string ids → the name groups with such a reading: the first,

@@ -855,3 +855,72 @@ fn quarters_of_mogadishu_and_bujumbura_are_places_of_their_own() {
         assert_eq!(m.iso.as_deref(), Some("SO"), "{name}: {m:?}");
     }
 }
+
+#[test]
+fn a_county_named_only_in_a_buildings_name_still_places_its_town() {
+    // Sentences written for this test: the report names its county only in a jail's name.
+    let text = "Deputies arrested a Bedford woman on Friday. She was taken to the Lawrence County Jail \
+                and released on bond.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Bedford").expect("Bedford");
+    assert_eq!((m.iso.as_deref(), m.admin1.as_deref()), (Some("US"), Some("Indiana")), "{m:?}");
+    // The county itself is not reported: the jail is the sub-place, in the town's county.
+    assert!(find(&p, "Lawrence County").is_none());
+    let (_, jail) = find(&p, "Lawrence County Jail").expect("the jail");
+    assert_eq!((jail.kind, jail.admin1.as_deref()), ("sub-place", Some("Indiana")));
+    // Without the building, the better-known namesake.
+    let p = parse("Deputies arrested a Bedford woman on Friday.");
+    assert_ne!(find(&p, "Bedford").expect("Bedford").1.admin1.as_deref(), Some("Indiana"));
+}
+
+#[test]
+fn a_county_named_after_its_town_is_no_support_for_that_town() {
+    assert_eq!(crate::resolve::name_core("city of norfolk"), "norfolk");
+    assert_eq!(crate::resolve::name_core("dublin city"), "dublin");
+    assert_eq!(crate::resolve::name_core("lawrence county"), "lawrence");
+    assert_eq!(crate::resolve::name_core("city"), "city");
+    assert_eq!(crate::resolve::name_core("kansas city"), "kansas");
+}
+
+#[test]
+fn two_town_names_with_namesakes_close_together_pick_those_namesakes() {
+    // Sentences written for this test: neither name is the best-known of its namesakes, but their
+    // namesakes in one Kentucky county lie 20 km apart.
+    let text = "Richmond police arrested two men Sunday. The men took tools from a garage near Berea.";
+    let p = parse(text);
+    for name in ["Richmond", "Berea"] {
+        let (_, m) = find(&p, name).expect(name);
+        assert_eq!(m.admin1.as_deref(), Some("Kentucky"), "{m:?}");
+    }
+    // One name alone: the best-known namesake.
+    let p = parse("Richmond police arrested two men Sunday.");
+    assert_eq!(find(&p, "Richmond").expect("Richmond").1.admin1.as_deref(), Some("Virginia"));
+    // A state's name is the state, whatever small towns of that name lie near the report's towns.
+    let p = parse("Richmond police arrested two men in Berea. Florida officers had asked for them.");
+    assert_eq!(find(&p, "Florida").expect("Florida").1.feature_code.as_deref(), Some("ADM1"));
+}
+
+#[test]
+fn a_bare_name_is_its_county_when_the_report_names_towns_in_it() {
+    // Sentences written for this test: "Oxford" stands for Oxford County, Ontario, which holds
+    // Woodstock and Tillsonburg.
+    let text = "The Oxford health unit reported two new cases. Officials in Woodstock and Tillsonburg \
+                asked residents to stay home.";
+    let p = parse(text);
+    let (_, m) = find(&p, "Oxford").expect("Oxford");
+    assert_eq!((m.feature_code.as_deref(), m.admin1.as_deref()), (Some("ADM2"), Some("Ontario")), "{m:?}");
+    // With no town of that county named, the name keeps its own readings.
+    let p = parse("The Oxford health unit reported two new cases.");
+    assert_ne!(find(&p, "Oxford").expect("Oxford").1.feature_code.as_deref(), Some("ADM2"));
+}
+
+#[test]
+fn brands_people_and_month_abbreviations_named_like_towns_are_not_places() {
+    // Sentences written for this test.
+    let text = "The Toyota plant near Georgetown will add 500 jobs, Obama said on Nov. 3 in Lexington.";
+    let p = parse(text);
+    for word in ["Toyota", "Obama", "Nov"] {
+        assert!(find(&p, word).is_none(), "{word} is not a place: {:?}", p.places);
+    }
+    assert!(find(&p, "Lexington").is_some() && find(&p, "Georgetown").is_some());
+}
