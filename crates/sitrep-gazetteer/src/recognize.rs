@@ -559,6 +559,12 @@ pub(crate) fn link_commas(w: &Words<'_>, mentions: &mut [Mention]) {
     }
 }
 
+/// A populated place (a town, a city, a quarter), not a country or a region.
+fn populated(gaz: &Gazetteer, c: Cand) -> bool {
+    let d = &gaz.layers[c.0 as usize].data;
+    d.str(d.entries[c.1 as usize].fcode).unwrap_or("").starts_with("PPL")
+}
+
 fn is_major(gaz: &Gazetteer, c: (u8, u32, PostingKind)) -> bool {
     let d = &gaz.layers[c.0 as usize].data;
     let e = &d.entries[c.1 as usize];
@@ -756,6 +762,25 @@ fn accept(
     if m.role == Role::Demonym {
         m.near = None;
         return true;
+    }
+    // "the Duma approved", "sent to the Duma": a town's name after a lowercase "the" that is no
+    // modifier of a noun after it ("the Gainesville police") names an institution, not the town.
+    if m.n == 1
+        && i > 0
+        && prev_fold == "the"
+        && !w.is_cap(i - 1)
+        && w.gap(i - 1) == " "
+        && !m.strong
+        && m.cands.iter().all(|&c| populated(gaz, c))
+        && (last + 1 == n
+            || (w.gap(last) == " " && next_cats.has(Cats::LOCATIVE | Cats::SPEECH | Cats::FUNCTION))
+            || w.gap(last).starts_with([',', '.', ';', ':', ')', '\'', '’', '"', '”']))
+    {
+        return false;
+    }
+    // "the Gulf War", "a Gulf-war veteran": a name before a capitalised event word names the event.
+    if next_word.is_some_and(|nx| w.is_cap(nx) || w.gap(last) == "-") && next_cats.has(Cats::EVENT) {
+        return false;
     }
     // People: "President Jackson", "Gen. Ibrahim".
     if i > 0 && prev_cats.has(Cats::TITLE) && w.is_cap(i - 1) && matches!(w.gap(i - 1), " " | ". ") {
@@ -965,9 +990,10 @@ const NATURAL: &[&str] = &[
     "beach",
 ];
 
-/// Streets, roads, buildings and natural features ("Main Street", "Augusta St.",
-/// "Highway 19", "Carnegie Library", "Red River"): sub-places of the town they are in. A town name that only names the street ("Augusta" in "Augusta
-/// St.") gives way to it.
+/// Streets, buildings and natural features ("Main Street", "Augusta St.", "Carnegie Library",
+/// "Red River"): sub-places of the town they are in. A town name that only names the street
+/// ("Augusta" in "Augusta St.") gives way to it. A numbered road ("Highway 19", "Route 66",
+/// "Interstate 45") runs through many towns and has no point of its own: it is not reported.
 fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
     let n = w.words.len();
     let mut new: Vec<(usize, usize)> = Vec::new(); // (first word, last word)
@@ -975,13 +1001,13 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
         if !w.is_cap(k) {
             continue;
         }
-        // "Highway 19", "Route 66", "Interstate 45"
+        // "Highway 19", "Route 66", "Interstate 45": a numbered road, not a place ("State Highway 19"
+        // is no street named "State Highway" either).
         if k + 1 < n
             && w.words[k + 1].flags & DIGIT != 0
             && w.gap(k) == " "
             && matches!(w.fold(k), "highway" | "interstate" | "route" | "hwy")
         {
-            new.push((k, k + 1));
             continue;
         }
         if k == 0 || w.gap(k - 1) != " " || !w.is_cap(k - 1) || !ctx.get(w.fold(k)).has(Cats::STREET | Cats::LANDMARK) {
