@@ -626,6 +626,20 @@ fn accept(
         && w.is_cap(last + 1)
         && !m.cands.iter().any(|&c| is_strong(gaz, c))
     {
+        // (The firm's name is a person's: "Smith & Jones said" elsewhere in the report.)
+        people.insert(m.key.clone());
+        return false;
+    }
+    // "St. Luke's Hospital", "St. Anne's": a saint's name with a possessive names a church, a
+    // school or a hospital after the saint, not the town of that name.
+    if m.n >= 2
+        && matches!(w.fold(i), "st" | "saint" | "ste" | "sainte")
+        && text[m.range.end()..].starts_with(['\'', '’'])
+        && text[m.range.end()..].chars().nth(1) == Some('s')
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
+        // (Nor is the saint's own name, "Luke's", a place after it.)
+        people.insert(key_of(w, i + 1, m.n - 1));
         return false;
     }
     // A word prefix ("Pre-school", "Anti-government").
@@ -800,6 +814,22 @@ fn accept(
     }
     // "Paris Hilton", "Jordan Peterson": a given name, then a surname.
     if m.n == 1 && is_given_name(&own) && !strong_own && next_is_name && !title_case {
+        people.insert(m.key.clone());
+        return false;
+    }
+    // "Chad Walker, 34,", "officers Jordan Dyer and …": a country's or a big city's name that is a
+    // given name, then a surname that ends the name (a comma, "and", a speech verb after it).
+    if m.n == 1
+        && is_given_name(&own)
+        && next_is_name
+        && !title_case
+        && !locative
+        && let Some(nx) = next_word
+        && nx + 1 < n
+        && !ctx.get(w.fold(nx)).has(Cats::LANDMARK | Cats::STREET)
+        && (w.gap(nx).starts_with(',')
+            || (w.gap(nx) == " " && (w.fold(nx + 1) == "and" || ctx.get(w.fold(nx + 1)).has(Cats::SPEECH))))
+    {
         people.insert(m.key.clone());
         return false;
     }

@@ -945,3 +945,21 @@ fn a_towns_name_after_the_names_an_institution_or_an_event() {
     assert!(find(&p, "Gulf").is_none(), "{:?}", p.places);
     assert!(find(&p, "Mosul").is_some(), "{:?}", p.places);
 }
+
+#[test]
+fn saints_firms_and_given_names_are_not_places() {
+    // A saint's name with a possessive names a school or a church after the saint.
+    let p = parse("Pupils of St. Paul's Catholic School in Mosul sang, and St. Paul's choir joined them.");
+    assert!(p.places.iter().all(|m| !m.span.text.contains("Paul")), "{:?}", p.places);
+    assert!(find(&p, "Mosul").is_some());
+    // A firm's name is a person's name elsewhere in the report too.
+    let p = parse("The board hired Lowell & Partners of Mosul. According to Lowell, the search takes a month.");
+    assert!(find(&p, "Lowell").is_none(), "{:?}", p.places);
+    // A country's name that is a given name, before a surname that ends the name.
+    let p = parse(
+        "Two officers of the local police, Tom Reed and Chad Miller, 41, stopped the car on a road near Mosul late on the evening of the attack.",
+    );
+    assert!(find(&p, "Chad").is_none(), "{:?}", p.places);
+    let p = parse("Aid convoys crossed from Chad into Darfur on Monday.");
+    assert!(find(&p, "Chad").is_some(), "{:?}", p.places);
+}
