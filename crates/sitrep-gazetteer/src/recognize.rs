@@ -422,7 +422,9 @@ pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) ->
     mentions.retain(|m| {
         let possessive = text[m.range.end()..].starts_with(['\'', '’']);
         let place_word = m.first > 0 && matches!(w.fold(m.first - 1), "in" | "near" | "outside" | "into" | "across");
-        m.n != 1 || !people.contains(&m.key) || m.strong || (m.locative && place_word && !possessive)
+        // ("Marisol St. Clair" … "St. Clair said": a longer name of a town only, never a region's.)
+        let person_shaped = m.n == 1 || m.cands.iter().all(|&c| populated(gaz, c));
+        !person_shaped || !people.contains(&m.key) || m.strong || (m.locative && place_word && !possessive)
     });
     mark_region_lists(gaz, &w, ctx, &mut mentions);
     add_streets(gaz, &w, ctx, &mut mentions);
@@ -817,7 +819,7 @@ fn accept(
         people.insert(m.key.clone());
         return false;
     }
-    // "Chad Walker, 34,", "officers Jordan Dyer and …": a country's or a big city's name that is a
+    // "Chad Miller, 41,", "officers Jordan Reyes and …": a country's or a big city's name that is a
     // given name, then a surname that ends the name (a comma, "and", a speech verb after it).
     if m.n == 1
         && is_given_name(&own)

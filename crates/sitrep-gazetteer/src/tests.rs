@@ -963,3 +963,12 @@ fn saints_firms_and_given_names_are_not_places() {
     let p = parse("Aid convoys crossed from Chad into Darfur on Monday.");
     assert!(find(&p, "Chad").is_some(), "{:?}", p.places);
 }
+
+#[test]
+fn a_town_name_of_two_words_seen_as_a_persons_stays_a_persons() {
+    let text = "The archive project is led by Marisol St. Clair of the county museum in Mosul. \
+                Later in the week, St. Clair said that more volunteers were needed.";
+    let p = parse(text);
+    assert!(p.places.iter().all(|m| !m.span.text.contains("Clair")), "{:?}", p.places);
+    assert!(find(&p, "Mosul").is_some());
+}
