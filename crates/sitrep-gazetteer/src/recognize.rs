@@ -7,8 +7,10 @@
 //! rules then drop or tag what is not a place: common words, people ("President
 //! Jackson", "Denzel Washington"), organisations ("Mosul University"),
 //! abbreviations out of place, demonyms, people next to an initial ("Roy A.
-//! Nelson"), firms ("Stevens & Wilkinson"), word prefixes ("Pre-school") and
-//! words of longer foreign names ("Gare du Nord"); a list before a plural region
+//! Nelson"), firms ("Stevens & Wilkinson"), word prefixes ("Pre-school"),
+//! words of longer foreign names ("Gare du Nord"), saints' names with a
+//! possessive ("St. Luke's"), events ("the Gulf War"), institutions named like a
+//! town ("the Duma approved") and numbered roads ("Highway 19"); a list before a plural region
 //! word ("Barrow and Jackson counties") names regions; a legislator's party
 //! ("R-Fairfax") names a home town. Names the gazetteer lacks are
 //! taken from their introductions ("the village of Gogjali", "the al Khames
