@@ -54,6 +54,8 @@ impl Cats {
     pub const ADMIN2_LIST: u32 = 16384;
     pub const PREFIX: u32 = 32768;
     pub const PARTICLE: u32 = 65536;
+    pub const EVENT: u32 = 1 << 17;
+    pub const FUNCTION: u32 = 1 << 18;
 
     /// True when the word has category `c`.
     #[inline]
@@ -116,6 +118,8 @@ impl ContextWords {
                 "admin2-list" => Cats::ADMIN2_LIST,
                 "prefix" => Cats::PREFIX,
                 "particle" => Cats::PARTICLE,
+                "event" => Cats::EVENT,
+                "function" => Cats::FUNCTION,
                 _ => {
                     return Err(Error::Data {
                         file: origin.to_owned(),

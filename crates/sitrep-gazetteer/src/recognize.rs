@@ -7,8 +7,10 @@
 //! rules then drop or tag what is not a place: common words, people ("President
 //! Jackson", "Denzel Washington"), organisations ("Mosul University"),
 //! abbreviations out of place, demonyms, people next to an initial ("Roy A.
-//! Nelson"), firms ("Stevens & Wilkinson"), word prefixes ("Pre-school") and
-//! words of longer foreign names ("Gare du Nord"); a list before a plural region
+//! Nelson"), firms ("Stevens & Wilkinson"), word prefixes ("Pre-school"),
+//! words of longer foreign names ("Gare du Nord"), saints' names with a
+//! possessive ("St. Luke's"), events ("the Gulf War"), institutions named like a
+//! town ("the Duma approved") and numbered roads ("Highway 19"); a list before a plural region
 //! word ("Barrow and Jackson counties") names regions; a legislator's party
 //! ("R-Fairfax") names a home town. Names the gazetteer lacks are
 //! taken from their introductions ("the village of Gogjali", "the al Khames
@@ -422,7 +424,9 @@ pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) ->
     mentions.retain(|m| {
         let possessive = text[m.range.end()..].starts_with(['\'', '’']);
         let place_word = m.first > 0 && matches!(w.fold(m.first - 1), "in" | "near" | "outside" | "into" | "across");
-        m.n != 1 || !people.contains(&m.key) || m.strong || (m.locative && place_word && !possessive)
+        // ("Marisol St. Clair" … "St. Clair said": a longer name of a town only, never a region's.)
+        let person_shaped = m.n == 1 || m.cands.iter().all(|&c| populated(gaz, c));
+        !person_shaped || !people.contains(&m.key) || m.strong || (m.locative && place_word && !possessive)
     });
     mark_region_lists(gaz, &w, ctx, &mut mentions);
     add_streets(gaz, &w, ctx, &mut mentions);
@@ -559,6 +563,12 @@ pub(crate) fn link_commas(w: &Words<'_>, mentions: &mut [Mention]) {
     }
 }
 
+/// A populated place (a town, a city, a quarter), not a country or a region.
+fn populated(gaz: &Gazetteer, c: Cand) -> bool {
+    let d = &gaz.layers[c.0 as usize].data;
+    d.str(d.entries[c.1 as usize].fcode).unwrap_or("").starts_with("PPL")
+}
+
 fn is_major(gaz: &Gazetteer, c: (u8, u32, PostingKind)) -> bool {
     let d = &gaz.layers[c.0 as usize].data;
     let e = &d.entries[c.1 as usize];
@@ -620,6 +630,20 @@ fn accept(
         && w.is_cap(last + 1)
         && !m.cands.iter().any(|&c| is_strong(gaz, c))
     {
+        // (The firm's name is a person's: "Smith & Jones said" elsewhere in the report.)
+        people.insert(m.key.clone());
+        return false;
+    }
+    // "St. Luke's Hospital", "St. Anne's": a saint's name with a possessive names a church, a
+    // school or a hospital after the saint, not the town of that name.
+    if m.n >= 2
+        && matches!(w.fold(i), "st" | "saint" | "ste" | "sainte")
+        && text[m.range.end()..].starts_with(['\'', '’'])
+        && text[m.range.end()..].chars().nth(1) == Some('s')
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
+        // (Nor is the saint's own name, "Luke's", a place after it.)
+        people.insert(key_of(w, i + 1, m.n - 1));
         return false;
     }
     // A word prefix ("Pre-school", "Anti-government").
@@ -757,6 +781,25 @@ fn accept(
         m.near = None;
         return true;
     }
+    // "the Duma approved", "sent to the Duma": a town's name after a lowercase "the" that is no
+    // modifier of a noun after it ("the Gainesville police") names an institution, not the town.
+    if m.n == 1
+        && i > 0
+        && prev_fold == "the"
+        && !w.is_cap(i - 1)
+        && w.gap(i - 1) == " "
+        && !m.strong
+        && m.cands.iter().all(|&c| populated(gaz, c))
+        && (last + 1 == n
+            || (w.gap(last) == " " && next_cats.has(Cats::LOCATIVE | Cats::SPEECH | Cats::FUNCTION))
+            || w.gap(last).starts_with([',', '.', ';', ':', ')', '\'', '’', '"', '”']))
+    {
+        return false;
+    }
+    // "the Gulf War", "a Gulf-war veteran": a name before a capitalised event word names the event.
+    if next_word.is_some_and(|nx| w.is_cap(nx) || w.gap(last) == "-") && next_cats.has(Cats::EVENT) {
+        return false;
+    }
     // People: "President Jackson", "Gen. Ibrahim".
     if i > 0 && prev_cats.has(Cats::TITLE) && w.is_cap(i - 1) && matches!(w.gap(i - 1), " " | ". ") {
         people.insert(m.key.clone());
@@ -775,6 +818,22 @@ fn accept(
     }
     // "Paris Hilton", "Jordan Peterson": a given name, then a surname.
     if m.n == 1 && is_given_name(&own) && !strong_own && next_is_name && !title_case {
+        people.insert(m.key.clone());
+        return false;
+    }
+    // "Chad Miller, 41,", "officers Jordan Reyes and …": a country's or a big city's name that is a
+    // given name, then a surname that ends the name (a comma, "and", a speech verb after it).
+    if m.n == 1
+        && is_given_name(&own)
+        && next_is_name
+        && !title_case
+        && !locative
+        && let Some(nx) = next_word
+        && nx + 1 < n
+        && !ctx.get(w.fold(nx)).has(Cats::LANDMARK | Cats::STREET)
+        && (w.gap(nx).starts_with(',')
+            || (w.gap(nx) == " " && (w.fold(nx + 1) == "and" || ctx.get(w.fold(nx + 1)).has(Cats::SPEECH))))
+    {
         people.insert(m.key.clone());
         return false;
     }
@@ -965,9 +1024,10 @@ const NATURAL: &[&str] = &[
     "beach",
 ];
 
-/// Streets, roads, buildings and natural features ("Main Street", "Augusta St.",
-/// "Highway 19", "Carnegie Library", "Red River"): sub-places of the town they are in. A town name that only names the street ("Augusta" in "Augusta
-/// St.") gives way to it.
+/// Streets, buildings and natural features ("Main Street", "Augusta St.", "Carnegie Library",
+/// "Red River"): sub-places of the town they are in. A town name that only names the street
+/// ("Augusta" in "Augusta St.") gives way to it. A numbered road ("Highway 19", "Route 66",
+/// "Interstate 45") runs through many towns and has no point of its own: it is not reported.
 fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
     let n = w.words.len();
     let mut new: Vec<(usize, usize)> = Vec::new(); // (first word, last word)
@@ -975,13 +1035,13 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
         if !w.is_cap(k) {
             continue;
         }
-        // "Highway 19", "Route 66", "Interstate 45"
+        // "Highway 19", "Route 66", "Interstate 45": a numbered road, not a place ("State Highway 19"
+        // is no street named "State Highway" either).
         if k + 1 < n
             && w.words[k + 1].flags & DIGIT != 0
             && w.gap(k) == " "
             && matches!(w.fold(k), "highway" | "interstate" | "route" | "hwy")
         {
-            new.push((k, k + 1));
             continue;
         }
         if k == 0 || w.gap(k - 1) != " " || !w.is_cap(k - 1) || !ctx.get(w.fold(k)).has(Cats::STREET | Cats::LANDMARK) {
