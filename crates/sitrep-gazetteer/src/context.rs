@@ -56,6 +56,7 @@ impl Cats {
     pub const PARTICLE: u32 = 65536;
     pub const EVENT: u32 = 1 << 17;
     pub const FUNCTION: u32 = 1 << 18;
+    pub const PORTRAYAL: u32 = 1 << 19;
 
     /// True when the word has category `c`.
     #[inline]
@@ -120,6 +121,7 @@ impl ContextWords {
                 "particle" => Cats::PARTICLE,
                 "event" => Cats::EVENT,
                 "function" => Cats::FUNCTION,
+                "portrayal" => Cats::PORTRAYAL,
                 _ => {
                     return Err(Error::Data {
                         file: origin.to_owned(),

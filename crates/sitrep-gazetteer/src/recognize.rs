@@ -646,6 +646,16 @@ fn accept(
         people.insert(key_of(w, i + 1, m.n - 1));
         return false;
     }
+    // "a Twain impersonator", "his Grant biographer": the name is a person's, here and in the
+    // rest of the report ("Grant wrote", "Grant's memoirs").
+    if next_word.is_some_and(|nx| !w.is_cap(nx) || title_case)
+        && w.gap(last) == " "
+        && next_cats.has(Cats::PORTRAYAL)
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
+        people.insert(m.key.clone());
+        return false;
+    }
     // A word prefix ("Pre-school", "Anti-government").
     if m.n == 1
         && own_cats.has(Cats::PREFIX)

@@ -972,3 +972,21 @@ fn a_town_name_of_two_words_seen_as_a_persons_stays_a_persons() {
     assert!(p.places.iter().all(|m| !m.span.text.contains("Clair")), "{:?}", p.places);
     assert!(find(&p, "Mosul").is_some());
 }
+
+#[test]
+fn a_name_before_impersonator_or_biographer_is_a_persons_in_the_whole_report() {
+    let text = "A Lincoln impersonator in a tall hat greeted pupils at the library on Tuesday. \
+                Lincoln walked the halls and answered questions about the war, the actor said.";
+    let p = parse(text);
+    assert!(find(&p, "Lincoln").is_none(), "{:?}", p.places);
+    // Without the cue the city keeps its name.
+    let p = parse("The library in Lincoln opened a new wing on Tuesday.");
+    assert!(find(&p, "Lincoln").is_some(), "{:?}", p.places);
+}
+
+#[test]
+fn an_organisation_named_like_a_town_is_not_a_place() {
+    let p = parse("The Red Cross opened a shelter for the families whose houses burned in Waterbury.");
+    assert!(find(&p, "Red Cross").is_none(), "{:?}", p.places);
+    assert!(find(&p, "Waterbury").is_some(), "{:?}", p.places);
+}
