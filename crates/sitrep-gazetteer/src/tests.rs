@@ -990,3 +990,19 @@ fn an_organisation_named_like_a_town_is_not_a_place() {
     assert!(find(&p, "Red Cross").is_none(), "{:?}", p.places);
     assert!(find(&p, "Waterbury").is_some(), "{:?}", p.places);
 }
+
+#[test]
+fn a_vehicle_model_after_its_maker_is_not_a_place() {
+    let text = "Witnesses saw a grey Buick Lucerne leave the bank in Columbus. Police later found the Lucerne parked behind a barn.";
+    let p = parse(text);
+    assert!(find(&p, "Lucerne").is_none(), "{:?}", p.places);
+    assert!(find(&p, "Columbus").is_some(), "{:?}", p.places);
+}
+
+#[test]
+fn a_people_named_like_a_town_is_not_the_town() {
+    let p = parse("Pots that the Lorain people made were found near the lake by a farmer from Columbus.");
+    assert!(find(&p, "Lorain").is_none(), "{:?}", p.places);
+    let p = parse("A farmer from Lorain found old pots near the lake.");
+    assert!(find(&p, "Lorain").is_some(), "{:?}", p.places);
+}
