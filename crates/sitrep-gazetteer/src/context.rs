@@ -56,6 +56,9 @@ impl Cats {
     pub const PARTICLE: u32 = 65536;
     pub const EVENT: u32 = 1 << 17;
     pub const FUNCTION: u32 = 1 << 18;
+    pub const PORTRAYAL: u32 = 1 << 19;
+    pub const MAKER: u32 = 1 << 20;
+    pub const FOLK: u32 = 1 << 21;
 
     /// True when the word has category `c`.
     #[inline]
@@ -120,6 +123,9 @@ impl ContextWords {
                 "particle" => Cats::PARTICLE,
                 "event" => Cats::EVENT,
                 "function" => Cats::FUNCTION,
+                "portrayal" => Cats::PORTRAYAL,
+                "maker" => Cats::MAKER,
+                "folk" => Cats::FOLK,
                 _ => {
                     return Err(Error::Data {
                         file: origin.to_owned(),

@@ -10,7 +10,9 @@
 //! Nelson"), firms ("Stevens & Wilkinson"), word prefixes ("Pre-school"),
 //! words of longer foreign names ("Gare du Nord"), saints' names with a
 //! possessive ("St. Luke's"), events ("the Gulf War"), institutions named like a
-//! town ("the Duma approved") and numbered roads ("Highway 19"); a list before a plural region
+//! town ("the Duma approved"), numbered roads ("Highway 19"), names before a word for
+//! someone who plays or writes a person ("a Twain impersonator"), vehicle models after their
+//! maker ("a Buick Lucerne") and peoples ("the Lorain people"); a list before a plural region
 //! word ("Barrow and Jackson counties") names regions; a legislator's party
 //! ("R-Fairfax") names a home town. Names the gazetteer lacks are
 //! taken from their introductions ("the village of Gogjali", "the al Khames
@@ -646,6 +648,27 @@ fn accept(
         people.insert(key_of(w, i + 1, m.n - 1));
         return false;
     }
+    // "a Twain impersonator", "his Grant biographer": the name is a person's, here and in the
+    // rest of the report ("Grant wrote", "Grant's memoirs").
+    if next_word.is_some_and(|nx| !w.is_cap(nx) || title_case)
+        && w.gap(last) == " "
+        && next_cats.has(Cats::PORTRAYAL)
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
+        people.insert(m.key.clone());
+        return false;
+    }
+    // "a Buick Lucerne", "his Jeep Cherokee": a vehicle model after its maker (and "the Lucerne"
+    // elsewhere in the report).
+    if i > 0
+        && w.is_cap(i - 1)
+        && w.gap(i - 1) == " "
+        && prev_cats.has(Cats::MAKER)
+        && !m.cands.iter().any(|&c| is_strong(gaz, c))
+    {
+        people.insert(m.key.clone());
+        return false;
+    }
     // A word prefix ("Pre-school", "Anti-government").
     if m.n == 1
         && own_cats.has(Cats::PREFIX)
@@ -794,6 +817,19 @@ fn accept(
             || (w.gap(last) == " " && next_cats.has(Cats::LOCATIVE | Cats::SPEECH | Cats::FUNCTION))
             || w.gap(last).starts_with([',', '.', ';', ':', ')', '\'', '’', '"', '”']))
     {
+        return false;
+    }
+    // "the Hohokam people", "the Clovis culture": a people's name, here and elsewhere.
+    if m.n == 1
+        && i > 0
+        && prev_fold == "the"
+        && w.gap(i - 1) == " "
+        && next_word.is_some()
+        && w.gap(last) == " "
+        && next_cats.has(Cats::FOLK)
+        && !m.strong
+    {
+        people.insert(m.key.clone());
         return false;
     }
     // "the Gulf War", "a Gulf-war veteran": a name before a capitalised event word names the event.

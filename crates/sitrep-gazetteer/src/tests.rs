@@ -972,3 +972,37 @@ fn a_town_name_of_two_words_seen_as_a_persons_stays_a_persons() {
     assert!(p.places.iter().all(|m| !m.span.text.contains("Clair")), "{:?}", p.places);
     assert!(find(&p, "Mosul").is_some());
 }
+
+#[test]
+fn a_name_before_impersonator_or_biographer_is_a_persons_in_the_whole_report() {
+    let text = "A Lincoln impersonator in a tall hat greeted pupils at the library on Tuesday. \
+                Lincoln walked the halls and answered questions about the war, the actor said.";
+    let p = parse(text);
+    assert!(find(&p, "Lincoln").is_none(), "{:?}", p.places);
+    // Without the cue the city keeps its name.
+    let p = parse("The library in Lincoln opened a new wing on Tuesday.");
+    assert!(find(&p, "Lincoln").is_some(), "{:?}", p.places);
+}
+
+#[test]
+fn an_organisation_named_like_a_town_is_not_a_place() {
+    let p = parse("The Red Cross opened a shelter for the families whose houses burned in Waterbury.");
+    assert!(find(&p, "Red Cross").is_none(), "{:?}", p.places);
+    assert!(find(&p, "Waterbury").is_some(), "{:?}", p.places);
+}
+
+#[test]
+fn a_vehicle_model_after_its_maker_is_not_a_place() {
+    let text = "Witnesses saw a grey Buick Lucerne leave the bank in Columbus. Police later found the Lucerne parked behind a barn.";
+    let p = parse(text);
+    assert!(find(&p, "Lucerne").is_none(), "{:?}", p.places);
+    assert!(find(&p, "Columbus").is_some(), "{:?}", p.places);
+}
+
+#[test]
+fn a_people_named_like_a_town_is_not_the_town() {
+    let p = parse("Pots that the Lorain people made were found near the lake by a farmer from Columbus.");
+    assert!(find(&p, "Lorain").is_none(), "{:?}", p.places);
+    let p = parse("A farmer from Lorain found old pots near the lake.");
+    assert!(find(&p, "Lorain").is_some(), "{:?}", p.places);
+}
