@@ -229,19 +229,16 @@ impl<'c, 'a> Doc<'c, 'a> {
         let mut actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
         // No place tells the country, or only places in a country the actor lexicon does not
         // cover (a namesake village abroad): the actors may ("Al Shabaab", "Ethiopian soldiers").
-        let covered = |c: &Option<String>| c.as_deref().is_some_and(|c| coder.actors.knows_country(c));
-        if !covered(&country)
-            && let Some(own) = majority(actors.iter().filter_map(|a| a.country.as_deref()))
-        {
-            country = Some(own);
-            actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
-        } else if !covered(&country)
-            && let Some(home) = input.outlet_country.filter(|c| coder.actors.knows_country(c))
-        {
-            // Nor the actors: the outlet's home country.
-            country = Some(home.to_owned());
-            actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
-        } else if let Some(own) = group_country(&actors, country.as_deref(), input.geo) {
+        // Nor the actors: the outlet's home country. Otherwise the armed groups named may say more.
+        let covered = |c: Option<&str>| c.is_some_and(|c| coder.actors.knows_country(c));
+        let own = (!covered(country.as_deref()))
+            .then(|| {
+                majority(actors.iter().filter_map(|a| a.country.as_deref()))
+                    .or_else(|| input.outlet_country.filter(|&c| covered(Some(c))).map(str::to_owned))
+            })
+            .flatten()
+            .or_else(|| group_country(&actors, country.as_deref(), input.geo));
+        if let Some(own) = own {
             country = Some(own);
             actors = coder.actors.recognize(text, input.body, country.as_deref(), year, input.actor_scan);
         }

@@ -669,9 +669,11 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     let mut counties_at = CountyIndex::default();
     let mut province_seen: std::collections::HashSet<(u8, u32, u32, u32), FnvBuild> = Default::default();
     let mut province_support: HashMap<(u8, u32, u32), u32, FnvBuild> = HashMap::default();
-    // (A name with so many namesakes that its readings were cut to the likeliest — "Springfield",
-    // "Franklin" — has one near almost anything: it supports none.)
-    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose && m.cands.len() < MAX_CANDIDATES) {
+    // The names whose readings support other names' (a name with so many namesakes that its
+    // readings were cut to the likeliest — "Springfield", "Franklin" — has one near almost
+    // anything: it supports none).
+    let supporting = || mentions.iter().filter(|m| m.role == Role::Place && !m.loose && m.cands.len() < MAX_CANDIDATES);
+    for m in supporting() {
         let gid = gid_of[m.key.as_str()];
         for &c in &m.cands {
             let e = entry(gaz, c);
@@ -711,18 +713,16 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     countries_named.dedup();
     // Every reading of every name, as points on a grid of 1° cells: two names with readings close
     // together ("Berea" and "Richmond", both in one Kentucky county) support those readings.
+    // (Towns and counties only.)
+    let pair_point = |c: Cand| {
+        let f = fcode(gaz, c);
+        let e = entry(gaz, c);
+        (is_populated(f) || f == "ADM2").then(|| (f64::from(e.lat), f64::from(e.lon)))
+    };
     let mut pair_grid: PairGrid = HashMap::default();
-    // (A name with so many namesakes that its readings were cut to the likeliest — "Springfield",
-    // "Franklin" — has one near almost anything: it supports none.)
-    for m in mentions.iter().filter(|m| m.role == Role::Place && !m.loose && m.cands.len() < MAX_CANDIDATES) {
+    for m in supporting() {
         let gid = gid_of[m.key.as_str()];
-        for &c in &m.cands {
-            let f = fcode(gaz, c);
-            if !(is_populated(f) || f == "ADM2") {
-                continue;
-            }
-            let e = entry(gaz, c);
-            let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
+        for (lat, lon) in m.cands.iter().filter_map(|&c| pair_point(c)) {
             pair_grid.entry((lat.floor() as i32, lon.floor() as i32)).or_default().push((gid, lat, lon));
         }
     }
@@ -760,12 +760,8 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
             m.cands
                 .iter()
                 .map(|&c| {
-                    let f = fcode(gaz, c);
-                    if !(is_populated(f) || f == "ADM2") {
-                        return 0.0;
-                    }
-                    let e = entry(gaz, c);
-                    let d = pair_km(gid, f64::from(e.lat), f64::from(e.lon));
+                    let Some((lat, lon)) = pair_point(c) else { return 0.0 };
+                    let d = pair_km(gid, lat, lon);
                     PAIR_BONUS
                         * if d < PAIR_KM {
                             1.0

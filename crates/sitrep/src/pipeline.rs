@@ -196,11 +196,12 @@ impl Pipeline {
         // One actor scan of title and body: read here for country hints, and again by the coder.
         let actor_scan = self.coder.actor_scan(&text, TextRange::new(start, layout.body.end()));
         let actors = self.coder.actor_hints_with(&actor_scan);
+        let outlet_country = self.outlets.country_of(meta.outlet.as_deref(), meta.url.as_deref());
         let hints = GeoHints {
             region: layout.body,
             dateline: layout.dateline_place,
             title: layout.title,
-            country_prior: self.country_prior(&meta, &actors),
+            country_prior: self.country_prior(outlet_country, &actors),
             // Names of organisations are not places ("Boko Haram", "Sudan Liberation Movement").
             not_places: actors.iter().filter(|a| a.kind == ActorKind::Group).map(|a| a.range).collect(),
             // The web address: its country-code domain and the town it names (the outlet's home).
@@ -217,7 +218,7 @@ impl Pipeline {
             geo: &geo,
             meta: &meta,
             actor_scan: Some(&actor_scan),
-            outlet_country: self.outlets.country_of(meta.outlet.as_deref(), meta.url.as_deref()),
+            outlet_country,
         });
         diagnostics.extend(coded.diagnostics.into_iter().map(|d| located(raw, d)));
         if self.include_text {
@@ -233,24 +234,25 @@ impl Pipeline {
     /// For geoparsing on its own (`sitrep eval`'s GWN and LGL sets).
     #[must_use]
     pub fn geoparse_text(&self, text: &str, outlet: Option<&str>, url: Option<&str>) -> sitrep_gazetteer::GeoParse {
-        let meta =
-            DocumentMeta { outlet: outlet.map(str::to_owned), url: url.map(str::to_owned), ..DocumentMeta::default() };
-        let hints =
-            GeoHints { country_prior: self.country_prior(&meta, &[]), url: meta.url.clone(), ..GeoHints::body(text) };
+        let hints = GeoHints {
+            country_prior: self.country_prior(self.outlets.country_of(outlet, url), &[]),
+            url: url.map(str::to_owned),
+            ..GeoHints::body(text)
+        };
         self.gazetteer.geoparse(text, &hints)
     }
 
     /// Countries the document is likely about, known from outside its place names: the
-    /// outlet's home country ([`OUTLET_PRIOR`]) and the home countries of the actors it
+    /// outlet's home country (`outlet_country`, [`OUTLET_PRIOR`]) and the home countries of the actors it
     /// names ([`ACTOR_PRIOR`] for one mention, more for several, at most [`OUTLET_PRIOR`]).
     /// Sorted by country code: the order never depends on the text's.
-    fn country_prior(&self, meta: &DocumentMeta, actors: &[ActorHit]) -> Vec<(String, f32)> {
+    fn country_prior(&self, outlet_country: Option<&str>, actors: &[ActorHit]) -> Vec<(String, f32)> {
         let mut prior: BTreeMap<String, f32> = BTreeMap::new();
         for c in actors.iter().filter_map(|a| a.country.as_deref()) {
             let w = prior.entry(c.to_owned()).or_insert(ACTOR_PRIOR - ACTOR_PRIOR_STEP);
             *w = (*w + ACTOR_PRIOR_STEP).min(OUTLET_PRIOR);
         }
-        if let Some(c) = self.outlets.country_of(meta.outlet.as_deref(), meta.url.as_deref()) {
+        if let Some(c) = outlet_country {
             let w = prior.entry(c.to_owned()).or_insert(0.0);
             *w = (*w + OUTLET_PRIOR).min(1.0);
         }
