@@ -183,7 +183,7 @@ pub(crate) fn ingest(args: &IngestArgs) -> Result<ExitCode> {
                             (Ok(doc), Known::New | Known::Changed) => {
                                 let record = pipeline.analyze(&doc);
                                 let warnings = record.diagnostics.iter().map(ToString::to_string).collect();
-                                Work::Ready(Box::new(prepare(&doc, &record, hash, args.published, fusion)), warnings)
+                                Work::Ready(Box::new(prepare(&doc, record, hash, args.published, fusion)), warnings)
                             }
                         })
                         .collect()
@@ -610,7 +610,7 @@ pub(crate) fn recode(args: &RecodeArgs) -> Result<ExitCode> {
                 .par_iter()
                 .map(|d| {
                     let record = pipelines[&d.default_published].analyze(&d.raw);
-                    prepare(&d.raw, &record, content_hash(&d.raw, d.default_published), d.default_published, &fusion)
+                    prepare(&d.raw, record, content_hash(&d.raw, d.default_published), d.default_published, &fusion)
                 })
                 .collect()
         });

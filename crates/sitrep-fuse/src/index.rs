@@ -174,6 +174,12 @@ impl ReportIndex {
         out
     }
 
+    /// Whether report `id` forms a candidate pair with any other report.
+    #[must_use]
+    pub fn has_partners(&self, id: u64) -> bool {
+        self.pairs.get(&id).is_some_and(|p| !p.is_empty())
+    }
+
     /// The reports of the index (other than `id`) that form a candidate pair with `a`.
     fn scan(&self, id: u64, a: &Report) -> Vec<u64> {
         let Some((block, _, date)) = block_of(&a.features, &self.component, &self.config) else { return Vec::new() };

@@ -184,7 +184,7 @@ fn bench_db() -> PathBuf {
             .map(|i| {
                 let (raw, rec) = document(i, DOCS * PER_DOC);
                 let hash = content_hash(&raw, None);
-                prepare(&raw, &rec, hash, None, &config)
+                prepare(&raw, rec, hash, None, &config)
             })
             .collect();
         store.write_batch(&docs).unwrap();

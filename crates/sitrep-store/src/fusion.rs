@@ -562,8 +562,8 @@ pub(crate) fn fuse_written<'a>(
             hood.load_range(tx, path, range)?;
         }
     };
+    let groups = clustered(&hood.index, &ids, config);
     let reports = hood.index.reports(&ids);
-    let groups = cluster(&reports, config);
 
     // The fused events these events belong to now.
     // (Events written since the last fusion are in none yet: only stored ones are looked up.)
@@ -703,6 +703,20 @@ pub(crate) fn fuse_written<'a>(
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
+/// The groups of reports `ids` (a union of connected components of the
+/// candidate-pair graph), as [`cluster`] gives them, as indexes into `ids`
+/// (groups in no particular order). A report without a candidate pair is a
+/// group of its own (most are): only the others are clustered.
+fn clustered(index: &ReportIndex, ids: &[u64], config: &FusionConfig) -> Vec<Vec<usize>> {
+    let (linked, alone): (Vec<usize>, Vec<usize>) = (0..ids.len()).partition(|&i| index.has_partners(ids[i]));
+    let linked_ids: Vec<u64> = linked.iter().map(|&i| ids[i]).collect();
+    let reports = index.reports(&linked_ids);
+    let mut groups: Vec<Vec<usize>> =
+        cluster(&reports, config).into_iter().map(|g| g.into_iter().map(|i| linked[i]).collect()).collect();
+    groups.extend(alone.into_iter().map(|i| vec![i]));
+    groups
+}
+
 /// A fused event built by a worker (with the row id of the stored one it
 /// replaces), or none when its members could not be read.
 type BuildResult = Result<Option<(Option<i64>, Built)>, StoreError>;

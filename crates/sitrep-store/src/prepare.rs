@@ -192,7 +192,8 @@ impl Fnv128 {
     }
 }
 
-/// Serialises a document and its record into rows. `record` must have been
+/// Serialises a document and its record into rows (the record's events are
+/// moved into them, not copied). `record` must have been
 /// analysed with the text included (`PipelineBuilder::include_text(true)`):
 /// the store keeps the text that spans point into. `hash` is the
 /// [`content_hash`] and `default_published` the fallback date the pipeline
@@ -200,12 +201,12 @@ impl Fnv128 {
 #[must_use]
 pub fn prepare(
     raw: &RawDocument,
-    record: &DocumentRecord,
+    record: DocumentRecord,
     hash: String,
     default_published: Option<Date>,
     config: &FusionConfig,
 ) -> PreparedDocument {
-    let meta = &record.document;
+    let DocumentRecord { document: meta, events, places, actors, diagnostics } = record;
     let (kind, body) = match &raw.body {
         Body::Text(t) => ("text", t),
         Body::Html(t) => ("html", t),
@@ -222,11 +223,10 @@ pub fn prepare(
         diagnostics: raw.diagnostics.iter().map(StoredDiagnostic::of).collect(),
         default_published: default_published.map(|d| d.to_string()),
     };
-    let diagnostics: Vec<StoredDiagnostic> = record.diagnostics.iter().map(StoredDiagnostic::of).collect();
+    let diagnostics: Vec<StoredDiagnostic> = diagnostics.iter().map(StoredDiagnostic::of).collect();
     let mut seen_uids = std::collections::BTreeSet::new();
-    let events = record
-        .events
-        .iter()
+    let events = events
+        .into_iter()
         .enumerate()
         .map(|(ord, e)| {
             let mut uid = stable_id(&[meta.id.as_bytes(), e.id.as_bytes()]);
@@ -235,10 +235,10 @@ pub fn prepare(
                 uid = stable_id(&[meta.id.as_bytes(), e.id.as_bytes(), ord.to_string().as_bytes()]);
                 seen_uids.insert(uid.clone());
             }
-            let json = serde_json::to_string(e).expect("events always serialise");
+            let json = serde_json::to_string(&e).expect("events always serialise");
             let fingerprint = stable_id(&[json.as_bytes()]);
-            let fusion = Features::of(e, config);
-            let member = Member { key: &uid, document: &meta.id, published: meta.published, event: e };
+            let fusion = Features::of(&e, config);
+            let member = Member { key: &uid, document: &meta.id, published: meta.published, event: &e };
             let single = Built::new(&fused_id(&[&uid]), &stable_id(&[fingerprint.as_bytes()]), &[member]);
             PreparedEvent {
                 block: fusion_block(&fusion, config),
@@ -246,15 +246,15 @@ pub fn prepare(
                 fingerprint,
                 features: fusion.encode(),
                 json,
-                event: e.clone(),
+                event: e,
                 fusion,
                 single,
                 uid,
             }
         })
         .collect();
-    let places = compact_places(&record.places);
-    let actors = compact_actors(&record.actors);
+    let places = compact_places(&places);
+    let actors = compact_actors(&actors);
     PreparedDocument {
         key: meta.id.clone(),
         hash,

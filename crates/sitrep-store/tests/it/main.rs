@@ -110,7 +110,7 @@ pub(crate) fn report(
 
 pub(crate) fn prepared(docs: &[(RawDocument, DocumentRecord)]) -> Vec<PreparedDocument> {
     let config = FusionConfig::builtin();
-    docs.iter().map(|(raw, rec)| prepare(raw, rec, content_hash(raw, None), None, &config)).collect()
+    docs.iter().map(|(raw, rec)| prepare(raw, rec.clone(), content_hash(raw, None), None, &config)).collect()
 }
 
 /// Every fused event as JSON Lines, in query order.
