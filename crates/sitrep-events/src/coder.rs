@@ -960,8 +960,10 @@ fn joint_outcome(m: &Cand, c: &Cand) -> Option<SubEventType> {
         && c.sub == SubEventType::ArmedClash
         && c.mutual
         && c.sent <= m.sent + 1;
+    // (A mention placed only by its province or country, "… was retaken" after a fight in a town
+    // of that country, may be the same place.)
     let place_ok = match (&m.location, &c.location) {
-        (Some(a), Some(b)) => km(a, b) <= 30.0,
+        (Some(a), Some(b)) => km(a, b) <= 30.0 || within(a, b) || within(b, a),
         _ => true,
     };
     let date_ok = match (m.date, c.date) {
