@@ -961,9 +961,10 @@ fn joint_outcome(m: &Cand, c: &Cand) -> Option<SubEventType> {
         && c.mutual
         && c.sent <= m.sent + 1;
     // (A mention placed only by its province or country, "… was retaken" after a fight in a town
-    // of that country, may be the same place.)
+    // of that country, may be the same place; not for a demonstration, whose violence must be
+    // told where it was held.)
     let place_ok = match (&m.location, &c.location) {
-        (Some(a), Some(b)) => km(a, b) <= 30.0 || within(a, b) || within(b, a),
+        (Some(a), Some(b)) => km(a, b) <= 30.0 || (severity(m.sub).is_none() && (within(a, b) || within(b, a))),
         _ => true,
     };
     let date_ok = match (m.date, c.date) {
