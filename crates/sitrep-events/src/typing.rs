@@ -133,8 +133,12 @@ pub(crate) fn hits(
         if covered.is_some_and(|t| t.intersects(cues.realized)) {
             continue;
         }
-        // "gathered to protest": the gathering is the protest (but not "attempting to rally").
-        if out[i].tags.intersects(cues.protest) && !covered.is_some_and(|t| t.intersects(cues.future)) {
+        // "gathered to protest": the gathering is the protest (but not "attempting to rally", nor
+        // "arrested as he tried to leave his home to protest": an attempt told before it).
+        if out[i].tags.intersects(cues.protest)
+            && !covered.is_some_and(|t| t.intersects(cues.future))
+            && !out[..i].iter().any(|h| h.tags.intersects(cues.future))
+        {
             continue;
         }
         out[i].referred = true;
