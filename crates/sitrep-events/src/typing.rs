@@ -222,7 +222,16 @@ pub(crate) fn type_clause(
                 && k.tags.intersects(cues.kill.union(cues.wound))
                 // (a strong trigger of its own, "a body was found after clashes", is its own event)
                 && k.proposal.is_none_or(|(_, w)| w < 4)
-                && !hits.iter().any(|c| c.start >= k.end && c.end <= h.start && c.tags.intersects(cues.charge))
+                && !hits.iter().any(|c| {
+                    c.start >= k.end
+                        && c.end <= h.start
+                        && (c.tags.intersects(cues.charge)
+                            // (nor across an event of its own: "killed in clashes between …, in
+                            // violation of a ceasefire" is the toll of the clashes)
+                            || (!c.referred
+                                && !c.quoted
+                                && c.proposal.is_some_and(|(p, w)| w >= 4 && matches!(p, Proposal::Event(_)))))
+                })
         });
         if h.quoted || (h.referred && !toll_first) {
             continue;
