@@ -785,13 +785,24 @@ impl<'c, 'a> Doc<'c, 'a> {
         }
         // Dates: fill from the publication date when nothing better is known.
         let published = self.input.meta.published;
-        for c in &mut merged {
+        // An arrest told after a violent event ("… shot and killed his colleague. Police arrested
+        // the perpetrator.") is its aftermath: the violence is the principal event.
+        let violent = |t: SubEventType| {
+            matches!(
+                t.event_type(),
+                EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians
+            )
+        };
+        let aftermath: Vec<bool> = (0..merged.len())
+            .map(|i| merged[i].sub == SubEventType::Arrests && merged[..i].iter().any(|m| violent(m.sub)))
+            .collect();
+        for (c, aftermath) in merged.iter_mut().zip(aftermath) {
             // A merged demonstration may have changed stage: its crowd takes the stage's name.
             if let Some(a) = c.actor1.as_mut() {
                 crowd_label(a, c.sub);
             }
             perpetrator_first(c);
-            c.score = c.weight as f32
+            c.score = c.weight as f32 - if aftermath { 3.0 } else { 0.0 }
                 // (the police standing in for the unnamed hands of an arrest are no evidence of it)
                 + if c.actor1.is_some() && (c.actor1_read || c.sub != SubEventType::Arrests) { 1.5 } else { 0.0 }
                 + if c.actor2.is_some() { 1.0 } else { 0.0 }

@@ -173,10 +173,19 @@ pub(crate) fn hits(
         // subject's own verb begins, a demonstration or fight verb in the past tense right after a
         // noun (but "demanding justice for those killed" still refers).
         let participle = text[words[out[i].start].range].ends_with("ing");
+        let mut referent = false;
         for h in out.iter_mut().skip(i + 1) {
             if h.start >= stop {
                 break;
             }
+            // A new indefinite mention after the event referred to ("after the explosion an armed
+            // clash erupted") is the event of the clause.
+            let indefinite =
+                h.start > 0 && ["a", "an"].iter().any(|d| text[words[h.start - 1].range].eq_ignore_ascii_case(d));
+            if referent && indefinite && h.proposal.is_some() {
+                break;
+            }
+            referent |= h.proposal.is_some();
             // A speech verb, or a new predicate of the clause's subject ("a march against fuel
             // prices turned violent"), ends the reference.
             if h.tags.intersects(cues.say.union(cues.predicate)) {
