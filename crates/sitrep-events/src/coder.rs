@@ -966,11 +966,11 @@ fn joint_outcome(m: &Cand, c: &Cand) -> Option<SubEventType> {
         return None;
     }
     // (A roadside bomb followed by a gunfight, "the explosion was followed by a brief clash", is
-    // one complex ambush: a battle.)
+    // one complex ambush: a battle; the fight may be told up to two sentences later.)
     let response = matches!(m.sub, SubEventType::Attack | SubEventType::RemoteExplosive)
         && c.sub == SubEventType::ArmedClash
         && c.mutual
-        && c.sent <= m.sent + 1;
+        && c.sent <= m.sent + 2;
     // (A mention placed only by its province or country, "… was retaken" after a fight in a town
     // of that country, may be the same place; not for a demonstration, whose violence must be
     // told where it was held.)
