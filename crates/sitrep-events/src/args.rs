@@ -921,8 +921,14 @@ pub(crate) fn date(
     // "In 2014, the militants seized the city": a past or future date governing the trigger
     // (before it, or right after it) makes the clause background, not a new event; one far
     // after it ("protested to demand elections in 2016") is about something else.
-    let governs =
-        |d: &&crate::glue::DateSpan| d.range.end() <= trigger.start() || d.range.start() <= trigger.end() + 40;
+    // ("last year's protests": a possessive date names another event, not this clause's.)
+    let possessive = |d: &&crate::glue::DateSpan| {
+        let rest = &doc.text[d.range.end()..];
+        rest.starts_with("'s") || rest.starts_with("\u{2019}s")
+    };
+    let governs = |d: &&crate::glue::DateSpan| {
+        !possessive(d) && (d.range.end() <= trigger.start() || d.range.start() <= trigger.end() + 40)
+    };
     if c.iter().any(|d| matches!(d.when, When::Background | When::Future) && governs(d)) {
         return Err(());
     }

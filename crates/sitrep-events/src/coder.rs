@@ -785,13 +785,24 @@ impl<'c, 'a> Doc<'c, 'a> {
         }
         // Dates: fill from the publication date when nothing better is known.
         let published = self.input.meta.published;
-        for c in &mut merged {
+        // An arrest told after a violent event ("… shot and killed his colleague. Police arrested
+        // the perpetrator.") is its aftermath: the violence is the principal event.
+        let violent = |t: SubEventType| {
+            matches!(
+                t.event_type(),
+                EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians
+            )
+        };
+        let aftermath: Vec<bool> = (0..merged.len())
+            .map(|i| merged[i].sub == SubEventType::Arrests && merged[..i].iter().any(|m| violent(m.sub)))
+            .collect();
+        for (c, aftermath) in merged.iter_mut().zip(aftermath) {
             // A merged demonstration may have changed stage: its crowd takes the stage's name.
             if let Some(a) = c.actor1.as_mut() {
                 crowd_label(a, c.sub);
             }
             perpetrator_first(c);
-            c.score = c.weight as f32
+            c.score = c.weight as f32 - if aftermath { 3.0 } else { 0.0 }
                 // (the police standing in for the unnamed hands of an arrest are no evidence of it)
                 + if c.actor1.is_some() && (c.actor1_read || c.sub != SubEventType::Arrests) { 1.5 } else { 0.0 }
                 + if c.actor2.is_some() { 1.0 } else { 0.0 }
@@ -955,13 +966,16 @@ fn joint_outcome(m: &Cand, c: &Cand) -> Option<SubEventType> {
         return None;
     }
     // (A roadside bomb followed by a gunfight, "the explosion was followed by a brief clash", is
-    // one complex ambush: a battle.)
+    // one complex ambush: a battle; the fight may be told up to two sentences later.)
     let response = matches!(m.sub, SubEventType::Attack | SubEventType::RemoteExplosive)
         && c.sub == SubEventType::ArmedClash
         && c.mutual
-        && c.sent <= m.sent + 1;
+        && c.sent <= m.sent + 2;
+    // (A mention placed only by its province or country, "… was retaken" after a fight in a town
+    // of that country, may be the same place; not for a demonstration, whose violence must be
+    // told where it was held.)
     let place_ok = match (&m.location, &c.location) {
-        (Some(a), Some(b)) => km(a, b) <= 30.0,
+        (Some(a), Some(b)) => km(a, b) <= 30.0 || (severity(m.sub).is_none() && (within(a, b) || within(b, a))),
         _ => true,
     };
     let date_ok = match (m.date, c.date) {

@@ -21,8 +21,12 @@
 //!    credible count), attribution and certainty.
 //! 5. The rules of `rules.tsv` refine the type with what is now known
 //!    (weapons, targets, actor categories).
-//! 6. Repeated mentions of one event are merged; the principal event comes
-//!    first, the rest in text order.
+//! 6. Repeated mentions of one event, and the parts of one event told in
+//!    sentences next to each other (a fight and the place it won, an attack
+//!    and the return fire), are merged; a mention placed only by a province or
+//!    country holding the other's place may be the same place. The principal
+//!    event comes first (an arrest told after a violent event is its
+//!    aftermath, not the principal), the rest in text order.
 //!
 //! ```
 //! use sitrep_events::{CodeInput, EventCoder};

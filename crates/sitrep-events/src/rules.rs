@@ -99,6 +99,8 @@ impl ActorCond {
                 "state" => &[1],
                 "rebel" => &[2],
                 "militia" => &[3, 4],
+                "political" => &[3],
+                "identity" => &[4],
                 "nonstate" => &[2, 3, 4],
                 "armed" => &[1, 2, 3, 4, 8],
                 "external" => &[8],
@@ -107,7 +109,7 @@ impl ActorCond {
                 "civilians" => &[7],
                 other => {
                     return Err(format!(
-                        "unknown actor category {other:?} (state, nonstate, armed, rebel, militia, external, civilians, protesters, rioters, none, -)"
+                        "unknown actor category {other:?} (state, nonstate, armed, rebel, militia, political, identity, external, civilians, protesters, rioters, none, -)"
                     ));
                 }
             };

@@ -133,8 +133,12 @@ pub(crate) fn hits(
         if covered.is_some_and(|t| t.intersects(cues.realized)) {
             continue;
         }
-        // "gathered to protest": the gathering is the protest (but not "attempting to rally").
-        if out[i].tags.intersects(cues.protest) && !covered.is_some_and(|t| t.intersects(cues.future)) {
+        // "gathered to protest": the gathering is the protest (but not "attempting to rally", nor
+        // "arrested as he tried to leave his home to protest": an attempt told before it).
+        if out[i].tags.intersects(cues.protest)
+            && !covered.is_some_and(|t| t.intersects(cues.future))
+            && !out[..i].iter().any(|h| h.tags.intersects(cues.future))
+        {
             continue;
         }
         out[i].referred = true;
@@ -169,10 +173,19 @@ pub(crate) fn hits(
         // subject's own verb begins, a demonstration or fight verb in the past tense right after a
         // noun (but "demanding justice for those killed" still refers).
         let participle = text[words[out[i].start].range].ends_with("ing");
+        let mut referent = false;
         for h in out.iter_mut().skip(i + 1) {
             if h.start >= stop {
                 break;
             }
+            // A new indefinite mention after the event referred to ("after the explosion an armed
+            // clash erupted") is the event of the clause.
+            let indefinite =
+                h.start > 0 && ["a", "an"].iter().any(|d| text[words[h.start - 1].range].eq_ignore_ascii_case(d));
+            if referent && indefinite && h.proposal.is_some() {
+                break;
+            }
+            referent |= h.proposal.is_some();
             // A speech verb, or a new predicate of the clause's subject ("a march against fuel
             // prices turned violent"), ends the reference.
             if h.tags.intersects(cues.say.union(cues.predicate)) {
@@ -218,7 +231,16 @@ pub(crate) fn type_clause(
                 && k.tags.intersects(cues.kill.union(cues.wound))
                 // (a strong trigger of its own, "a body was found after clashes", is its own event)
                 && k.proposal.is_none_or(|(_, w)| w < 4)
-                && !hits.iter().any(|c| c.start >= k.end && c.end <= h.start && c.tags.intersects(cues.charge))
+                && !hits.iter().any(|c| {
+                    c.start >= k.end
+                        && c.end <= h.start
+                        && (c.tags.intersects(cues.charge)
+                            // (nor across an event of its own: "killed in clashes between …, in
+                            // violation of a ceasefire" is the toll of the clashes)
+                            || (!c.referred
+                                && !c.quoted
+                                && c.proposal.is_some_and(|(p, w)| w >= 4 && matches!(p, Proposal::Event(_)))))
+                })
         });
         if h.quoted || (h.referred && !toll_first) {
             continue;
