@@ -1009,3 +1009,14 @@ fn a_near_place_tells_a_country_dependent_group_when_the_country_is_unknown() {
     );
     check("Islamic State fighters shelled the town.", "", 2016, &["Islamic State fighters => Islamic State [2 -]"]);
 }
+
+#[test]
+fn a_bare_abbreviation_names_its_group_only_where_the_group_is() {
+    // "AA" is the Arakan Army in Myanmar and an anti-aircraft gun elsewhere; the full name counts anywhere.
+    let gun = render(&LEX, "Soldiers fired an AA gun at the insurgents near Bama.", &ctx("NG", 2016));
+    assert!(gun.iter().all(|h| !h.contains("Arakan")), "{gun:?}");
+    let mm = render(&LEX, "AA fighters attacked a police post in Rakhine.", &ctx("MM", 2019));
+    assert!(mm.iter().any(|h| h.contains("AA: Arakan Army")), "{mm:?}");
+    let named = render(&LEX, "The Arakan Army said it shot down a helicopter.", &ctx("", 2019));
+    assert!(named.iter().any(|h| h.contains("AA: Arakan Army")), "{named:?}");
+}
