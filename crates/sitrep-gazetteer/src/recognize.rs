@@ -794,12 +794,18 @@ fn accept(
         people.insert(m.key.clone());
         return false;
     }
-    let next_is_name = next_word.is_some_and(|nx| {
-        w.is_cap(nx) && w.gap(last) == " " && {
-            let c = ctx.get(w.fold(nx));
-            !c.has(Cats::ADMIN1 | Cats::ADMIN2 | Cats::FACILITY | Cats::ORG | Cats::TITLE | Cats::SPEECH)
-        }
-    });
+    // "in Ambo Town", "at Dorroba Village": a settlement word after a name with a preposition of
+    // place before it says what the name is (the gazetteer lacks the longer name).
+    let settlement_after =
+        locative && next_word.is_some_and(|nx| w.gap(last) == " " && matches!(w.fold(nx), "town" | "village"));
+    let next_is_name = !settlement_after
+        && next_word.is_some_and(|nx| {
+            w.is_cap(nx) && w.gap(last) == " " && {
+                let c = ctx.get(w.fold(nx));
+                !c.has(Cats::ADMIN1 | Cats::ADMIN2 | Cats::FACILITY | Cats::ORG | Cats::TITLE | Cats::SPEECH)
+            }
+        });
+    m.settlement_cue |= settlement_after;
     if m.role == Role::Demonym {
         m.near = None;
         return true;

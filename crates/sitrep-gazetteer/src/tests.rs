@@ -1006,3 +1006,36 @@ fn a_people_named_like_a_town_is_not_the_town() {
     let p = parse("A farmer from Lorain found old pots near the lake.");
     assert!(find(&p, "Lorain").is_some(), "{:?}", p.places);
 }
+
+fn with_prior(prior: &[(&str, f32)], text: &str) -> GeoParse {
+    let hints =
+        GeoHints { country_prior: prior.iter().map(|&(c, w)| (c.to_owned(), w)).collect(), ..GeoHints::body(text) };
+    let p = gaz().geoparse(text, &hints);
+    check_spans(text, &p);
+    p
+}
+
+#[test]
+fn a_local_government_area_is_a_second_order_region() {
+    let p = parse("Gunmen burned houses in two villages of Madagali LGA on Sunday night.");
+    let (_, m) = find(&p, "Madagali").expect("Madagali found");
+    assert_eq!((m.iso.as_deref(), m.feature_code.as_deref()), (Some("NG"), Some("ADM2")));
+}
+
+#[test]
+fn a_settlement_word_after_a_name_in_place_says_it_is_a_town() {
+    let text = "Police detained a teacher at her home in Ambo Town on Friday.";
+    let p = with_prior(&[("ET", 0.7)], text);
+    assert_eq!(find(&p, "Ambo").expect("Ambo found").1.iso.as_deref(), Some("ET"));
+    let p = with_prior(&[("ET", 0.7)], "Gunmen looted shops in Ambo village overnight.");
+    assert_eq!(find(&p, "Ambo").expect("Ambo found").1.iso.as_deref(), Some("ET"));
+}
+
+#[test]
+fn a_lone_small_town_in_the_hinted_country_is_kept() {
+    let text = "Residents of Bayanga chased a man they accused of theft.";
+    let p = with_prior(&[("CF", 0.7)], text);
+    assert_eq!(find(&p, "Bayanga").expect("Bayanga found").1.iso.as_deref(), Some("CF"));
+    // With no hint the bare name of a small town is too weak to report.
+    assert!(find(&parse(text), "Bayanga").is_none());
+}

@@ -142,8 +142,10 @@ impl PipelineBuilder {
 }
 
 /// Weight of the outlet's home country in a document's country focus: a hint that
-/// the document's own place names, dateline and demonyms outweigh.
-const OUTLET_PRIOR: f32 = 0.5;
+/// the document's own place names, dateline and demonyms outweigh, but enough on its own to
+/// set the focus of a report whose names are all ambiguous (a town of the outlet's country
+/// that shares its name with a town abroad).
+const OUTLET_PRIOR: f32 = 0.7;
 /// Weight of the home country of one actor the text names ("Boko Haram", "Ethiopian soldiers").
 const ACTOR_PRIOR: f32 = 0.3;
 /// What each further mention of an actor of the same country adds.
