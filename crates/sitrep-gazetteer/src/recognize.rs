@@ -196,6 +196,9 @@ pub(crate) struct Mention {
     /// Not in the text as a place of its own: a place only a building's name names ("Lakeside
     /// County Hospital"), resolved with the report's names as evidence but never reported.
     pub inside: bool,
+    /// Named in an institution's name that has grounds in the place ("Ambo University"): an
+    /// organisation's name for resolution, the place itself as a location.
+    pub campus: bool,
 }
 
 /// Word positions of `inside` mentions: far past the text's, never next to a mention of it.
@@ -224,6 +227,7 @@ impl Mention {
             within: false,
             home: false,
             inside: false,
+            campus: false,
         }
     }
 }
@@ -938,6 +942,7 @@ fn accept(
             m.admin_cue = 2;
         } else if next_cats.has(Cats::ORG) && w.is_cap(nx) {
             m.role = Role::Embedded;
+            m.campus = next_cats.has(Cats::CAMPUS);
         } else if next_cats.has(Cats::FACILITY | Cats::TITLE | Cats::SPEECH) {
             // "Mosul Dam", "Kirkuk Governor …": the place, as a modifier.
         } else if next_is_name && !title_case && !major && m.n == 1 {

@@ -1288,6 +1288,8 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         pm.geo_precision = None;
                         usage = Usage::Demonym;
                     }
+                    // "protesters at Ambo University": the university's town is where they are.
+                    Role::Embedded if m.campus => conf -= 0.3,
                     Role::Embedded => {
                         usage = Usage::Embedded;
                         conf -= 0.3;

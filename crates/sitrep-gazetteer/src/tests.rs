@@ -160,6 +160,11 @@ fn people_organisations_and_common_words_are_not_places() {
     assert!(find(&p, "Thursday").is_none());
     let (i, m) = find(&p, "Mosul").expect("Mosul inside the university's name is still recognised");
     assert_eq!(m.iso.as_deref(), Some("IQ"));
+    // A university has grounds in its town: students there are in Mosul.
+    assert_eq!(p.usage[i], Usage::Place);
+    assert!(p.location(i).is_some(), "a campus is in its town");
+    let p = parse("Reporters of the Mosul Times returned to work on Thursday.");
+    let (i, _) = find(&p, "Mosul").expect("Mosul inside the newspaper's name is still recognised");
     assert_eq!(p.usage[i], Usage::Embedded);
     assert!(p.location(i).is_none(), "an organisation's name is no event location");
     let p = parse("Washington said the strikes near Raqqa would continue.");
