@@ -942,7 +942,9 @@ fn accept(
             m.admin_cue = 2;
         } else if next_cats.has(Cats::ORG) && w.is_cap(nx) {
             m.role = Role::Embedded;
-            m.campus = next_cats.has(Cats::CAMPUS);
+            // (Unless the text says where the campus is: "the Avondale School in Atlantis".)
+            m.campus = next_cats.has(Cats::CAMPUS)
+                && !(nx + 2 < n && w.gap(nx) == " " && w.fold(nx + 1) == "in" && w.is_cap(nx + 2));
         } else if next_cats.has(Cats::FACILITY | Cats::TITLE | Cats::SPEECH) {
             // "Mosul Dam", "Kirkuk Governor …": the place, as a modifier.
         } else if next_is_name && !title_case && !major && m.n == 1 {

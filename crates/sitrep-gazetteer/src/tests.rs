@@ -163,6 +163,9 @@ fn people_organisations_and_common_words_are_not_places() {
     // A university has grounds in its town: students there are in Mosul.
     assert_eq!(p.usage[i], Usage::Place);
     assert!(p.location(i).is_some(), "a campus is in its town");
+    // ... unless the text says where the campus is.
+    let p = parse("Parents gathered at the Mosul School in Erbil on Thursday.");
+    assert_eq!(p.usage[find(&p, "Mosul").expect("Mosul").0], Usage::Embedded);
     let p = parse("Reporters of the Mosul Times returned to work on Thursday.");
     let (i, _) = find(&p, "Mosul").expect("Mosul inside the newspaper's name is still recognised");
     assert_eq!(p.usage[i], Usage::Embedded);
