@@ -1429,6 +1429,12 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     if !placed {
         out.focus_country = strongest_prior;
     }
+    out.focus_point = out.focus_country.as_deref().and_then(|fc| {
+        let &(l, i) = gaz.countries.get(fc)?;
+        let layer = &gaz.layers[l as usize];
+        let e = &layer.data.entries[i as usize];
+        Some((layer.data.str(e.name)?.to_owned(), f64::from(e.lat), f64::from(e.lon)))
+    });
     out
 }
 
@@ -1468,10 +1474,12 @@ pub(crate) fn location(parse: &GeoParse, i: usize) -> Option<Location> {
     if let Usage::Qualifier { of } = usage {
         return if of < i { location(parse, of) } else { None };
     }
-    let (lat, lon) = (pm.latitude?, pm.longitude?);
     if matches!(usage, Usage::Demonym | Usage::Embedded | Usage::Metonym) || pm.kind == "demonym" {
         return None;
     }
+    let (Some(lat), Some(lon)) = (pm.latitude, pm.longitude) else {
+        return unplaced(parse, pm);
+    };
     pm.iso.as_ref()?;
     let mut loc = Location {
         name: pm.name.clone().unwrap_or_else(|| pm.span.text.clone()),
@@ -1507,6 +1515,28 @@ pub(crate) fn location(parse: &GeoParse, i: usize) -> Option<Location> {
         _ => {}
     }
     Some(loc)
+}
+
+/// An unresolved place name ("Golo", read as no place the gazetteer holds) in a report where no name
+/// has a point: the focus country (from the report's hints), precision 3 — the country is known,
+/// the place is not.
+fn unplaced(parse: &GeoParse, pm: &PlaceMention) -> Option<Location> {
+    if !matches!(pm.kind, "place" | "sub-place") || parse.places.iter().any(|p| p.latitude.is_some()) {
+        return None;
+    }
+    let (country, lat, lon) = parse.focus_point.clone()?;
+    Some(Location {
+        name: pm.span.text.clone(),
+        admin1: None,
+        admin2: None,
+        country: Some(country),
+        iso: parse.focus_country.clone(),
+        latitude: round5(lat),
+        longitude: round5(lon),
+        geo_precision: 3,
+        geonameid: None,
+        span: pm.span.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -1047,3 +1047,16 @@ fn a_lone_small_town_in_the_hinted_country_is_kept() {
     // With no hint the bare name of a small town is too weak to report.
     assert!(find(&parse(text), "Bayanga").is_none());
 }
+
+#[test]
+fn a_village_the_gazetteer_lacks_is_placed_in_the_hinted_country_when_nothing_else_is() {
+    let text = "Gunmen burned the village of Ngarbulaye on Sunday.";
+    let p = with_prior(&[("CF", 0.7)], text);
+    let (i, m) = find(&p, "Ngarbulaye").expect("the village is a mention");
+    assert!(m.latitude.is_none(), "{m:?}");
+    let loc = p.location(i).expect("placed in the hinted country");
+    assert_eq!((loc.iso.as_deref(), loc.geo_precision, loc.span.text.as_str()), (Some("CF"), 3, "Ngarbulaye"));
+    // No hint, no country.
+    let p = parse(text);
+    assert!(p.location(find(&p, "Ngarbulaye").expect("mention").0).is_none());
+}
