@@ -1185,6 +1185,9 @@ fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: 
     let n = w.words.len();
     let covered = |mentions: &[Mention], a: usize, b: usize| mentions.iter().any(|m| m.first < b && a < m.first + m.n);
     let mut new = Vec::new();
+    // (Names known only by the kind of place they are count only in a report that names no place
+    // the gazetteer holds: there they are all it says of where, placed in the report's country.)
+    let known = mentions.iter().any(|m| !m.cands.is_empty() && m.role != Role::Demonym);
     for k in 0..n {
         // Cheap tests first: the patterns need a capitalised word next to them.
         let settlement_shape = k > 0
@@ -1193,10 +1196,20 @@ fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: 
             && w.fold(k + 1) == "of"
             && w.fold(k - 1) == "the";
         let facility_shape = k >= 1 && !w.is_cap(k) && w.is_cap(k - 1) && w.joins(k - 1);
-        if !settlement_shape && !facility_shape {
+        let suffix_shape = !known && k >= 1 && w.is_cap(k - 1) && w.gap(k - 1) == " ";
+        if !settlement_shape && !facility_shape && !suffix_shape {
             continue;
         }
         let cats = ctx.get(w.fold(k));
+        // "NAME village", "the NAME area", "NAME County": a name the gazetteer lacks, named with
+        // the kind of place it is (a settlement word in lower case, or a district's rank word).
+        if suffix_shape
+            && ((!w.is_cap(k) && cats.has(Cats::SETTLEMENT)) || cats.has(Cats::ADMIN2))
+            && let Some(s) = suffix_run(w, ctx, k)
+            && !covered(mentions, s, k)
+        {
+            new.push((s, k - s, None));
+        }
         // "the village of NAME"
         if settlement_shape && cats.has(Cats::SETTLEMENT) {
             let s = k + 2;
@@ -1245,6 +1258,24 @@ fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: 
             ..Mention::new(range, s, end_word + 1 - s, key, cands, Role::SubPlace)
         });
     }
+}
+
+/// The start of the run of one to three capitalised words before word `k` that reads as a name
+/// the gazetteer lacks: no common word, given name or context word in it, not in capitals, no
+/// capitalised word before it (part of a longer name).
+fn suffix_run(w: &Words<'_>, ctx: &ContextWords, k: usize) -> Option<usize> {
+    let mut s = k;
+    while s > 0 && k - s < 3 && w.is_cap(s - 1) && (s == k || w.joins(s - 1)) {
+        s -= 1;
+    }
+    if s == k || (s > 0 && w.joins(s - 1) && w.is_cap(s - 1)) {
+        return None;
+    }
+    let plain = (s..k).all(|j| {
+        let f = w.fold(j);
+        w.words[j].flags & ALLCAPS == 0 && f.len() > 2 && !is_common_word(f) && !is_given_name(f) && ctx.get(f).0 == 0
+    });
+    plain.then_some(s)
 }
 
 /// Unmatched names after a locative ("in Kokjali") that a loose key finds.

@@ -1060,3 +1060,23 @@ fn a_village_the_gazetteer_lacks_is_placed_in_the_hinted_country_when_nothing_el
     let p = parse(text);
     assert!(p.location(find(&p, "Ngarbulaye").expect("mention").0).is_none());
 }
+
+#[test]
+fn a_name_followed_by_the_kind_of_place_it_is_is_a_place_where_nothing_else_is() {
+    for (text, name) in [
+        ("Militiamen raided Kobdalu village on Monday, killing three.", "Kobdalu"),
+        ("Fighters clashed in the Gorumbaye area overnight.", "Gorumbaye"),
+        ("Clashes erupted in Pibor Kadhe County on Friday.", "Pibor Kadhe"),
+    ] {
+        let p = with_prior(&[("SS", 0.7)], text);
+        let (i, _) = find(&p, name).unwrap_or_else(|| panic!("{name} in {:?}", p.places));
+        assert_eq!(p.location(i).expect("placed in the hinted country").iso.as_deref(), Some("SS"));
+    }
+    // Common words are no such name ("the Bay area"), and a report that names a known place is
+    // placed by it.
+    let p = with_prior(&[("US", 0.7)], "Traffic slowed across the Bay area on Friday.");
+    assert!(find(&p, "Bay").is_none(), "{:?}", p.places);
+    let p = with_prior(&[("SS", 0.7)], "Militiamen raided Kobdalu village near Juba on Monday.");
+    assert!(find(&p, "Kobdalu").is_none(), "{:?}", p.places);
+    assert!(find(&p, "Juba").is_some(), "{:?}", p.places);
+}
