@@ -436,7 +436,7 @@ pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) ->
     });
     mark_region_lists(gaz, &w, ctx, &mut mentions);
     add_streets(gaz, &w, ctx, &mut mentions);
-    add_sub_places(gaz, &w, ctx, &mut mentions);
+    add_sub_places(gaz, &w, ctx, !hints.country_prior.is_empty(), &mut mentions);
     add_loose_after_locatives(gaz, &w, ctx, &mut mentions);
     // Actor and organisation names found before geoparsing are not places ("Haram" in "Boko Haram").
     if !hints.not_places.is_empty() {
@@ -1181,7 +1181,7 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
 
 /// Names the gazetteer lacks, from their introductions: "the village of
 /// Gogjali", "the neighborhood of al Intisar", "the al Khames bridge".
-fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
+fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, hinted: bool, mentions: &mut Vec<Mention>) {
     let n = w.words.len();
     let covered = |mentions: &[Mention], a: usize, b: usize| mentions.iter().any(|m| m.first < b && a < m.first + m.n);
     let mut new = Vec::new();
@@ -1197,10 +1197,25 @@ fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: 
             && w.fold(k - 1) == "the";
         let facility_shape = k >= 1 && !w.is_cap(k) && w.is_cap(k - 1) && w.joins(k - 1);
         let suffix_shape = !known && k >= 1 && w.is_cap(k - 1) && w.gap(k - 1) == " ";
-        if !settlement_shape && !facility_shape && !suffix_shape {
+        let locative_shape = !known && k + 1 < n && !w.is_cap(k) && w.gap(k) == " " && w.is_cap(k + 1);
+        if !settlement_shape && !facility_shape && !suffix_shape && !locative_shape {
             continue;
         }
         let cats = ctx.get(w.fold(k));
+        // "in NAME": after a preposition of place, a name the gazetteer lacks (same condition, and
+        // only where the report's outlet or actors say which country it is about).
+        if locative_shape
+            && hinted
+            && cats.has(Cats::LOCATIVE)
+            && let Some(len) = name_run(w, k + 1)
+            && plain_name(w, ctx, k + 1, k + 1 + len)
+            && !covered(mentions, k + 1, k + 1 + len)
+            && !(k + 1 + len < n && w.joins(k + len) && w.is_cap(k + 1 + len))
+            // ("in Nkurunziza's third term": a person's.)
+            && !w.text[w.words[k + len].end as usize..].starts_with(['\'', '’'])
+        {
+            new.push((k + 1, len, None));
+        }
         // "NAME village", "the NAME area", "NAME County": a name the gazetteer lacks, named with
         // the kind of place it is (a settlement word in lower case, or a district's rank word).
         if suffix_shape
@@ -1271,11 +1286,16 @@ fn suffix_run(w: &Words<'_>, ctx: &ContextWords, k: usize) -> Option<usize> {
     if s == k || (s > 0 && w.joins(s - 1) && w.is_cap(s - 1)) {
         return None;
     }
-    let plain = (s..k).all(|j| {
+    plain_name(w, ctx, s, k).then_some(s)
+}
+
+/// True when words `s..e` read as a name the gazetteer lacks: no common word, given name or
+/// context word among them, none in capitals.
+fn plain_name(w: &Words<'_>, ctx: &ContextWords, s: usize, e: usize) -> bool {
+    (s..e).all(|j| {
         let f = w.fold(j);
         w.words[j].flags & ALLCAPS == 0 && f.len() > 2 && !is_common_word(f) && !is_given_name(f) && ctx.get(f).0 == 0
-    });
-    plain.then_some(s)
+    })
 }
 
 /// Unmatched names after a locative ("in Kokjali") that a loose key finds.

@@ -1080,3 +1080,17 @@ fn a_name_followed_by_the_kind_of_place_it_is_is_a_place_where_nothing_else_is()
     assert!(find(&p, "Kobdalu").is_none(), "{:?}", p.places);
     assert!(find(&p, "Juba").is_some(), "{:?}", p.places);
 }
+
+#[test]
+fn a_name_after_a_preposition_of_place_is_placed_in_the_hinted_country_where_nothing_else_is() {
+    let text = "Soldiers clashed with militiamen in Wadakoni on Tuesday.";
+    let p = with_prior(&[("SS", 0.7)], text);
+    let (i, _) = find(&p, "Wadakoni").unwrap_or_else(|| panic!("{:?}", p.places));
+    assert_eq!(p.location(i).expect("placed").iso.as_deref(), Some("SS"));
+    // Without a hint it is no place; nor is a person's name, or one next to a known place.
+    assert!(find(&parse(text), "Wadakoni").is_none());
+    let p = with_prior(&[("BI", 0.7)], "Protests in Nkurunzizo's home region went on.");
+    assert!(p.places.is_empty(), "{:?}", p.places);
+    let p = with_prior(&[("SS", 0.7)], "Soldiers clashed with militiamen in Wadakoni near Juba.");
+    assert!(find(&p, "Wadakoni").is_none(), "{:?}", p.places);
+}
