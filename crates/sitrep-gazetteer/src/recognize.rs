@@ -1194,7 +1194,8 @@ fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, hinted: bo
             && k + 2 < n
             && (w.is_cap(k + 2) || matches!(w.fold(k + 2), "al" | "el"))
             && w.fold(k + 1) == "of"
-            && w.fold(k - 1) == "the";
+            // ("the village of", "the mining town of")
+            && (w.fold(k - 1) == "the" || (k >= 2 && w.fold(k - 2) == "the" && !w.is_cap(k - 1)));
         let facility_shape = k >= 1 && !w.is_cap(k) && w.is_cap(k - 1) && w.joins(k - 1);
         let suffix_shape = !known && k >= 1 && w.is_cap(k - 1) && w.gap(k - 1) == " ";
         let locative_shape = !known && k + 1 < n && !w.is_cap(k) && w.gap(k) == " " && w.is_cap(k + 1);

@@ -1067,6 +1067,7 @@ fn a_name_followed_by_the_kind_of_place_it_is_is_a_place_where_nothing_else_is()
         ("Militiamen raided Kobdalu village on Monday, killing three.", "Kobdalu"),
         ("Fighters clashed in the Gorumbaye area overnight.", "Gorumbaye"),
         ("Clashes erupted in Pibor Kadhe County on Friday.", "Pibor Kadhe"),
+        ("Rebels kidnapped four people in the mining town of Ndumaye.", "Ndumaye"),
     ] {
         let p = with_prior(&[("SS", 0.7)], text);
         let (i, _) = find(&p, name).unwrap_or_else(|| panic!("{name} in {:?}", p.places));
