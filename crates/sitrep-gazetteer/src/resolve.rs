@@ -17,7 +17,8 @@
 //! and "Berea" in one Kentucky county). A bare town name also reads as the county
 //! "<name> County" when another name has a town in it ("Oxford" with "Woodstock").
 //! Country priors from [`GeoHints`] vote in the focus like a named country. A
-//! small place abroad reached only by a variant name, far from every other
+//! small place abroad reached only by a variant name (a report's only name: a
+//! town of any size short of a city of a million), far from every other
 //! place of the report and outside its countries, keeps no point; a town that
 //! contradicts the province named after it ("Grantville, Pennsylvania" with no
 //! Grantville there) is a place the gazetteer lacks, at that province; so is a
@@ -1157,7 +1158,13 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         }
         let variant = m.loose || c.2 != PostingKind::Primary;
         let small = crate::recognize::is_small(gaz, c) || (is_populated(fcode(gaz, c)) && e.population < 20_000);
-        if !(small || (variant && e.population < 100_000 && !matches!(fcode(gaz, c), "PPLC" | "PPLA" | "ADM1"))) {
+        // (A report's only name, reached by a variant of a town abroad, is measured so whatever the
+        // town's size: "gunmen attacked Chama" in a South Sudanese report is not Hama in Syria.)
+        let lone_variant = lone && variant && is_populated(fcode(gaz, c));
+        if !(lone_variant
+            || small
+            || (variant && e.population < 100_000 && !matches!(fcode(gaz, c), "PPLC" | "PPLA" | "ADM1")))
+        {
             return false;
         }
         let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));

@@ -1048,13 +1048,17 @@ fn a_lone_small_town_in_the_hinted_country_is_kept() {
     assert!(find(&parse(text), "Bayanga").is_none());
 }
 
+/// The event location of mention `name`, which has no point of its own.
+fn placed_without_point(p: &GeoParse, name: &str) -> sitrep_model::Location {
+    let (i, m) = find(p, name).unwrap_or_else(|| panic!("{name} is a mention: {:?}", p.places));
+    assert!(m.latitude.is_none(), "{m:?}");
+    p.location(i).expect("placed in the hinted country")
+}
+
 #[test]
 fn a_village_the_gazetteer_lacks_is_placed_in_the_hinted_country_when_nothing_else_is() {
     let text = "Gunmen burned the village of Ngarbulaye on Sunday.";
-    let p = with_prior(&[("CF", 0.7)], text);
-    let (i, m) = find(&p, "Ngarbulaye").expect("the village is a mention");
-    assert!(m.latitude.is_none(), "{m:?}");
-    let loc = p.location(i).expect("placed in the hinted country");
+    let loc = placed_without_point(&with_prior(&[("CF", 0.7)], text), "Ngarbulaye");
     assert_eq!((loc.iso.as_deref(), loc.geo_precision, loc.span.text.as_str()), (Some("CF"), 3, "Ngarbulaye"));
     // No hint, no country.
     let p = parse(text);
@@ -1094,4 +1098,14 @@ fn a_name_after_a_preposition_of_place_is_placed_in_the_hinted_country_where_not
     assert!(p.places.is_empty(), "{:?}", p.places);
     let p = with_prior(&[("SS", 0.7)], "Soldiers clashed with militiamen in Wadakoni near Juba.");
     assert!(find(&p, "Wadakoni").is_none(), "{:?}", p.places);
+}
+
+#[test]
+fn a_lone_variant_name_of_a_town_abroad_gives_way_to_the_hinted_country() {
+    let text = "Gunmen attacked Chama on Monday, wounding ten people.";
+    let loc = placed_without_point(&with_prior(&[("SS", 0.7)], text), "Chama");
+    assert_eq!(loc.iso.as_deref(), Some("SS"));
+    // Without a hint the name keeps its reading.
+    let p = parse(text);
+    assert!(find(&p, "Chama").expect("Chama").1.latitude.is_some());
 }
