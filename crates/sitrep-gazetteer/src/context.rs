@@ -59,6 +59,7 @@ impl Cats {
     pub const PORTRAYAL: u32 = 1 << 19;
     pub const MAKER: u32 = 1 << 20;
     pub const FOLK: u32 = 1 << 21;
+    pub const CAMPUS: u32 = 1 << 22;
 
     /// True when the word has category `c`.
     #[inline]
@@ -126,6 +127,7 @@ impl ContextWords {
                 "portrayal" => Cats::PORTRAYAL,
                 "maker" => Cats::MAKER,
                 "folk" => Cats::FOLK,
+                "campus" => Cats::CAMPUS,
                 _ => {
                     return Err(Error::Data {
                         file: origin.to_owned(),

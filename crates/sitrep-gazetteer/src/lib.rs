@@ -212,6 +212,9 @@ pub struct GeoParse {
     pub usage: Vec<Usage>,
     /// The document's focus country (ISO 3166-1 alpha-2).
     pub focus_country: Option<String>,
+    /// The focus country's name and representative point (latitude, longitude): where a report
+    /// whose names all went unresolved is placed (see [`GeoParse::location`]).
+    pub focus_point: Option<(String, f64, f64)>,
 }
 
 impl GeoParse {
@@ -219,7 +222,9 @@ impl GeoParse {
     /// ACLED's geo-precision: 1 the named town or a place in it, 2 near a town
     /// or a part of a district, 3 only the province or country. `None` for
     /// demonyms, organisation names, governments ("Washington said"),
-    /// unresolved names and regions wider than a country.
+    /// unresolved names and regions wider than a country. When no name of the
+    /// report has a point at all, an unresolved place name (a village the
+    /// gazetteer lacks) is placed in the focus country, precision 3.
     #[must_use]
     pub fn location(&self, i: usize) -> Option<Location> {
         resolve::location(self, i)

@@ -196,6 +196,9 @@ pub(crate) struct Mention {
     /// Not in the text as a place of its own: a place only a building's name names ("Lakeside
     /// County Hospital"), resolved with the report's names as evidence but never reported.
     pub inside: bool,
+    /// Named in an institution's name that has grounds in the place ("Ambo University"): an
+    /// organisation's name for resolution, the place itself as a location.
+    pub campus: bool,
 }
 
 /// Word positions of `inside` mentions: far past the text's, never next to a mention of it.
@@ -224,6 +227,7 @@ impl Mention {
             within: false,
             home: false,
             inside: false,
+            campus: false,
         }
     }
 }
@@ -432,7 +436,7 @@ pub(crate) fn recognize<'t>(gaz: &Gazetteer, text: &'t str, hints: &GeoHints) ->
     });
     mark_region_lists(gaz, &w, ctx, &mut mentions);
     add_streets(gaz, &w, ctx, &mut mentions);
-    add_sub_places(gaz, &w, ctx, &mut mentions);
+    add_sub_places(gaz, &w, ctx, !hints.country_prior.is_empty(), &mut mentions);
     add_loose_after_locatives(gaz, &w, ctx, &mut mentions);
     // Actor and organisation names found before geoparsing are not places ("Haram" in "Boko Haram").
     if !hints.not_places.is_empty() {
@@ -794,12 +798,18 @@ fn accept(
         people.insert(m.key.clone());
         return false;
     }
-    let next_is_name = next_word.is_some_and(|nx| {
-        w.is_cap(nx) && w.gap(last) == " " && {
-            let c = ctx.get(w.fold(nx));
-            !c.has(Cats::ADMIN1 | Cats::ADMIN2 | Cats::FACILITY | Cats::ORG | Cats::TITLE | Cats::SPEECH)
-        }
-    });
+    // "in Ambo Town", "at Dorroba Village": a settlement word after a name with a preposition of
+    // place before it says what the name is (the gazetteer lacks the longer name).
+    let settlement_after =
+        locative && next_word.is_some_and(|nx| w.gap(last) == " " && matches!(w.fold(nx), "town" | "village"));
+    let next_is_name = !settlement_after
+        && next_word.is_some_and(|nx| {
+            w.is_cap(nx) && w.gap(last) == " " && {
+                let c = ctx.get(w.fold(nx));
+                !c.has(Cats::ADMIN1 | Cats::ADMIN2 | Cats::FACILITY | Cats::ORG | Cats::TITLE | Cats::SPEECH)
+            }
+        });
+    m.settlement_cue |= settlement_after;
     if m.role == Role::Demonym {
         m.near = None;
         return true;
@@ -932,6 +942,9 @@ fn accept(
             m.admin_cue = 2;
         } else if next_cats.has(Cats::ORG) && w.is_cap(nx) {
             m.role = Role::Embedded;
+            // (Unless the text says where the campus is: "the Avondale School in Atlantis".)
+            m.campus = next_cats.has(Cats::CAMPUS)
+                && !(nx + 2 < n && w.gap(nx) == " " && w.fold(nx + 1) == "in" && w.is_cap(nx + 2));
         } else if next_cats.has(Cats::FACILITY | Cats::TITLE | Cats::SPEECH) {
             // "Mosul Dam", "Kirkuk Governor …": the place, as a modifier.
         } else if next_is_name && !title_case && !major && m.n == 1 {
@@ -1168,22 +1181,51 @@ fn add_streets(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mu
 
 /// Names the gazetteer lacks, from their introductions: "the village of
 /// Gogjali", "the neighborhood of al Intisar", "the al Khames bridge".
-fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: &mut Vec<Mention>) {
+fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, hinted: bool, mentions: &mut Vec<Mention>) {
     let n = w.words.len();
     let covered = |mentions: &[Mention], a: usize, b: usize| mentions.iter().any(|m| m.first < b && a < m.first + m.n);
     let mut new = Vec::new();
+    // (Names known only by the kind of place they are count only in a report that names no place
+    // the gazetteer holds: there they are all it says of where, placed in the report's country.)
+    let known = mentions.iter().any(|m| !m.cands.is_empty() && m.role != Role::Demonym);
     for k in 0..n {
         // Cheap tests first: the patterns need a capitalised word next to them.
         let settlement_shape = k > 0
             && k + 2 < n
             && (w.is_cap(k + 2) || matches!(w.fold(k + 2), "al" | "el"))
             && w.fold(k + 1) == "of"
-            && w.fold(k - 1) == "the";
+            // ("the village of", "the mining town of")
+            && (w.fold(k - 1) == "the" || (k >= 2 && w.fold(k - 2) == "the" && !w.is_cap(k - 1)));
         let facility_shape = k >= 1 && !w.is_cap(k) && w.is_cap(k - 1) && w.joins(k - 1);
-        if !settlement_shape && !facility_shape {
+        let suffix_shape = !known && k >= 1 && w.is_cap(k - 1) && w.gap(k - 1) == " ";
+        let locative_shape = !known && k + 1 < n && !w.is_cap(k) && w.gap(k) == " " && w.is_cap(k + 1);
+        if !settlement_shape && !facility_shape && !suffix_shape && !locative_shape {
             continue;
         }
         let cats = ctx.get(w.fold(k));
+        // "in NAME": after a preposition of place, a name the gazetteer lacks (same condition, and
+        // only where the report's outlet or actors say which country it is about).
+        if locative_shape
+            && hinted
+            && cats.has(Cats::LOCATIVE)
+            && let Some(len) = name_run(w, k + 1)
+            && plain_name(w, ctx, k + 1, k + 1 + len)
+            && !covered(mentions, k + 1, k + 1 + len)
+            && !(k + 1 + len < n && w.joins(k + len) && w.is_cap(k + 1 + len))
+            // ("in Nkurunziza's third term": a person's.)
+            && !w.text[w.words[k + len].end as usize..].starts_with(['\'', '’'])
+        {
+            new.push((k + 1, len, None));
+        }
+        // "NAME village", "the NAME area", "NAME County": a name the gazetteer lacks, named with
+        // the kind of place it is (a settlement word in lower case, or a district's rank word).
+        if suffix_shape
+            && ((!w.is_cap(k) && cats.has(Cats::SETTLEMENT)) || cats.has(Cats::ADMIN2))
+            && let Some(s) = suffix_run(w, ctx, k)
+            && !covered(mentions, s, k)
+        {
+            new.push((s, k - s, None));
+        }
         // "the village of NAME"
         if settlement_shape && cats.has(Cats::SETTLEMENT) {
             let s = k + 2;
@@ -1232,6 +1274,29 @@ fn add_sub_places(gaz: &Gazetteer, w: &Words<'_>, ctx: &ContextWords, mentions: 
             ..Mention::new(range, s, end_word + 1 - s, key, cands, Role::SubPlace)
         });
     }
+}
+
+/// The start of the run of one to three capitalised words before word `k` that reads as a name
+/// the gazetteer lacks: no common word, given name or context word in it, not in capitals, no
+/// capitalised word before it (part of a longer name).
+fn suffix_run(w: &Words<'_>, ctx: &ContextWords, k: usize) -> Option<usize> {
+    let mut s = k;
+    while s > 0 && k - s < 3 && w.is_cap(s - 1) && (s == k || w.joins(s - 1)) {
+        s -= 1;
+    }
+    if s == k || (s > 0 && w.joins(s - 1) && w.is_cap(s - 1)) {
+        return None;
+    }
+    plain_name(w, ctx, s, k).then_some(s)
+}
+
+/// True when words `s..e` read as a name the gazetteer lacks: no common word, given name or
+/// context word among them, none in capitals.
+fn plain_name(w: &Words<'_>, ctx: &ContextWords, s: usize, e: usize) -> bool {
+    (s..e).all(|j| {
+        let f = w.fold(j);
+        w.words[j].flags & ALLCAPS == 0 && f.len() > 2 && !is_common_word(f) && !is_given_name(f) && ctx.get(f).0 == 0
+    })
 }
 
 /// Unmatched names after a locative ("in Kokjali") that a loose key finds.

@@ -17,7 +17,8 @@
 //! and "Berea" in one Kentucky county). A bare town name also reads as the county
 //! "<name> County" when another name has a town in it ("Oxford" with "Woodstock").
 //! Country priors from [`GeoHints`] vote in the focus like a named country. A
-//! small place abroad reached only by a variant name, far from every other
+//! small place abroad reached only by a variant name (a report's only name: a
+//! town of any size short of a city of a million), far from every other
 //! place of the report and outside its countries, keeps no point; a town that
 //! contradicts the province named after it ("Grantville, Pennsylvania" with no
 //! Grantville there) is a place the gazetteer lacks, at that province; so is a
@@ -54,7 +55,7 @@ type PairGrid = HashMap<(i32, i32), Vec<(u32, f64, f64)>, FnvBuild>;
 type GroupScores = BTreeMap<(u8, u32), (Cand, f64)>;
 
 /// The focus vote of a country prior of weight 1 (a named country's vote is 1, a demonym's 0.7, a
-/// dateline's 3): an outlet's home country (weight 0.5) counts like a demonym.
+/// dateline's 3): an outlet's home country (weight 0.7) votes a little more than a named country.
 const PRIOR_VOTE: f64 = 1.5;
 
 /// The least vote for a focus province.
@@ -551,7 +552,13 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                             < if region { 500.0 } else { 100.0 }
                     }) || focus_admin1.as_ref().is_some_and(|(_, a)| s(gaz, c.0, e.admin1) == Some(a.as_str()))
                         || provinces0.iter().any(|&(pc, pn)| pc == code && s(gaz, c.0, e.admin1) == Some(pn))
-                        || (points.is_empty() && focus_share >= 0.8 && m.n == 1 && m.cands.len() == 1))
+                        || (points.is_empty() && focus_share >= 0.8 && m.n == 1 && m.cands.len() == 1)
+                        // (The report's only name, with one reading in the country its outlet or
+                        // actors point to: "Residents of Bayanga" in a Central African report.)
+                        || (points.is_empty()
+                            && m.n == 1
+                            && strongest_prior.as_deref() == Some(code)
+                            && m.cands.iter().filter(|&&x| cc(gaz, x) == code).count() == 1))
             })
     });
     let _pass1: Vec<Pick> =
@@ -1151,7 +1158,13 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
         }
         let variant = m.loose || c.2 != PostingKind::Primary;
         let small = crate::recognize::is_small(gaz, c) || (is_populated(fcode(gaz, c)) && e.population < 20_000);
-        if !(small || (variant && e.population < 100_000 && !matches!(fcode(gaz, c), "PPLC" | "PPLA" | "ADM1"))) {
+        // (A report's only name, reached by a variant of a town abroad, is measured so whatever the
+        // town's size: "gunmen attacked Chama" in a South Sudanese report is not Hama in Syria.)
+        let lone_variant = lone && variant && is_populated(fcode(gaz, c));
+        if !(lone_variant
+            || small
+            || (variant && e.population < 100_000 && !matches!(fcode(gaz, c), "PPLC" | "PPLA" | "ADM1")))
+        {
             return false;
         }
         let (lat, lon) = (f64::from(e.lat), f64::from(e.lon));
@@ -1282,6 +1295,8 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
                         pm.geo_precision = None;
                         usage = Usage::Demonym;
                     }
+                    // "protesters at Ambo University": the university's town is where they are.
+                    Role::Embedded if m.campus => conf -= 0.3,
                     Role::Embedded => {
                         usage = Usage::Embedded;
                         conf -= 0.3;
@@ -1421,6 +1436,12 @@ pub(crate) fn resolve(gaz: &Gazetteer, text: &str, hints: &GeoHints, input: (Wor
     if !placed {
         out.focus_country = strongest_prior;
     }
+    out.focus_point = out.focus_country.as_deref().and_then(|fc| {
+        let &(l, i) = gaz.countries.get(fc)?;
+        let layer = &gaz.layers[l as usize];
+        let e = &layer.data.entries[i as usize];
+        Some((layer.data.str(e.name)?.to_owned(), f64::from(e.lat), f64::from(e.lon)))
+    });
     out
 }
 
@@ -1460,10 +1481,12 @@ pub(crate) fn location(parse: &GeoParse, i: usize) -> Option<Location> {
     if let Usage::Qualifier { of } = usage {
         return if of < i { location(parse, of) } else { None };
     }
-    let (lat, lon) = (pm.latitude?, pm.longitude?);
     if matches!(usage, Usage::Demonym | Usage::Embedded | Usage::Metonym) || pm.kind == "demonym" {
         return None;
     }
+    let (Some(lat), Some(lon)) = (pm.latitude, pm.longitude) else {
+        return unplaced(parse, pm);
+    };
     pm.iso.as_ref()?;
     let mut loc = Location {
         name: pm.name.clone().unwrap_or_else(|| pm.span.text.clone()),
@@ -1499,6 +1522,28 @@ pub(crate) fn location(parse: &GeoParse, i: usize) -> Option<Location> {
         _ => {}
     }
     Some(loc)
+}
+
+/// An unresolved place name ("Golo", read as no place the gazetteer holds) in a report where no name
+/// has a point: the focus country (from the report's hints), precision 3 — the country is known,
+/// the place is not.
+fn unplaced(parse: &GeoParse, pm: &PlaceMention) -> Option<Location> {
+    if !matches!(pm.kind, "place" | "sub-place") || parse.places.iter().any(|p| p.latitude.is_some()) {
+        return None;
+    }
+    let (country, lat, lon) = parse.focus_point.clone()?;
+    Some(Location {
+        name: pm.span.text.clone(),
+        admin1: None,
+        admin2: None,
+        country: Some(country),
+        iso: parse.focus_country.clone(),
+        latitude: round5(lat),
+        longitude: round5(lon),
+        geo_precision: 3,
+        geonameid: None,
+        span: pm.span.clone(),
+    })
 }
 
 #[cfg(test)]

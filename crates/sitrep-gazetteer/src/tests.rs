@@ -160,6 +160,14 @@ fn people_organisations_and_common_words_are_not_places() {
     assert!(find(&p, "Thursday").is_none());
     let (i, m) = find(&p, "Mosul").expect("Mosul inside the university's name is still recognised");
     assert_eq!(m.iso.as_deref(), Some("IQ"));
+    // A university has grounds in its town: students there are in Mosul.
+    assert_eq!(p.usage[i], Usage::Place);
+    assert!(p.location(i).is_some(), "a campus is in its town");
+    // ... unless the text says where the campus is.
+    let p = parse("Parents gathered at the Mosul School in Erbil on Thursday.");
+    assert_eq!(p.usage[find(&p, "Mosul").expect("Mosul").0], Usage::Embedded);
+    let p = parse("Reporters of the Mosul Times returned to work on Thursday.");
+    let (i, _) = find(&p, "Mosul").expect("Mosul inside the newspaper's name is still recognised");
     assert_eq!(p.usage[i], Usage::Embedded);
     assert!(p.location(i).is_none(), "an organisation's name is no event location");
     let p = parse("Washington said the strikes near Raqqa would continue.");
@@ -1005,4 +1013,99 @@ fn a_people_named_like_a_town_is_not_the_town() {
     assert!(find(&p, "Lorain").is_none(), "{:?}", p.places);
     let p = parse("A farmer from Lorain found old pots near the lake.");
     assert!(find(&p, "Lorain").is_some(), "{:?}", p.places);
+}
+
+fn with_prior(prior: &[(&str, f32)], text: &str) -> GeoParse {
+    let hints =
+        GeoHints { country_prior: prior.iter().map(|&(c, w)| (c.to_owned(), w)).collect(), ..GeoHints::body(text) };
+    let p = gaz().geoparse(text, &hints);
+    check_spans(text, &p);
+    p
+}
+
+#[test]
+fn a_local_government_area_is_a_second_order_region() {
+    let p = parse("Gunmen burned houses in two villages of Madagali LGA on Sunday night.");
+    let (_, m) = find(&p, "Madagali").expect("Madagali found");
+    assert_eq!((m.iso.as_deref(), m.feature_code.as_deref()), (Some("NG"), Some("ADM2")));
+}
+
+#[test]
+fn a_settlement_word_after_a_name_in_place_says_it_is_a_town() {
+    let text = "Police detained a teacher at her home in Ambo Town on Friday.";
+    let p = with_prior(&[("ET", 0.7)], text);
+    assert_eq!(find(&p, "Ambo").expect("Ambo found").1.iso.as_deref(), Some("ET"));
+    let p = with_prior(&[("ET", 0.7)], "Gunmen looted shops in Ambo village overnight.");
+    assert_eq!(find(&p, "Ambo").expect("Ambo found").1.iso.as_deref(), Some("ET"));
+}
+
+#[test]
+fn a_lone_small_town_in_the_hinted_country_is_kept() {
+    let text = "Residents of Bayanga chased a man they accused of theft.";
+    let p = with_prior(&[("CF", 0.7)], text);
+    assert_eq!(find(&p, "Bayanga").expect("Bayanga found").1.iso.as_deref(), Some("CF"));
+    // With no hint the bare name of a small town is too weak to report.
+    assert!(find(&parse(text), "Bayanga").is_none());
+}
+
+/// The event location of mention `name`, which has no point of its own.
+fn placed_without_point(p: &GeoParse, name: &str) -> sitrep_model::Location {
+    let (i, m) = find(p, name).unwrap_or_else(|| panic!("{name} is a mention: {:?}", p.places));
+    assert!(m.latitude.is_none(), "{m:?}");
+    p.location(i).expect("placed in the hinted country")
+}
+
+#[test]
+fn a_village_the_gazetteer_lacks_is_placed_in_the_hinted_country_when_nothing_else_is() {
+    let text = "Gunmen burned the village of Ngarbulaye on Sunday.";
+    let loc = placed_without_point(&with_prior(&[("CF", 0.7)], text), "Ngarbulaye");
+    assert_eq!((loc.iso.as_deref(), loc.geo_precision, loc.span.text.as_str()), (Some("CF"), 3, "Ngarbulaye"));
+    // No hint, no country.
+    let p = parse(text);
+    assert!(p.location(find(&p, "Ngarbulaye").expect("mention").0).is_none());
+}
+
+#[test]
+fn a_name_followed_by_the_kind_of_place_it_is_is_a_place_where_nothing_else_is() {
+    for (text, name) in [
+        ("Militiamen raided Kobdalu village on Monday, killing three.", "Kobdalu"),
+        ("Fighters clashed in the Gorumbaye area overnight.", "Gorumbaye"),
+        ("Clashes erupted in Pibor Kadhe County on Friday.", "Pibor Kadhe"),
+        ("Rebels kidnapped four people in the mining town of Ndumaye.", "Ndumaye"),
+    ] {
+        let p = with_prior(&[("SS", 0.7)], text);
+        let (i, _) = find(&p, name).unwrap_or_else(|| panic!("{name} in {:?}", p.places));
+        assert_eq!(p.location(i).expect("placed in the hinted country").iso.as_deref(), Some("SS"));
+    }
+    // Common words are no such name ("the Bay area"), and a report that names a known place is
+    // placed by it.
+    let p = with_prior(&[("US", 0.7)], "Traffic slowed across the Bay area on Friday.");
+    assert!(find(&p, "Bay").is_none(), "{:?}", p.places);
+    let p = with_prior(&[("SS", 0.7)], "Militiamen raided Kobdalu village near Juba on Monday.");
+    assert!(find(&p, "Kobdalu").is_none(), "{:?}", p.places);
+    assert!(find(&p, "Juba").is_some(), "{:?}", p.places);
+}
+
+#[test]
+fn a_name_after_a_preposition_of_place_is_placed_in_the_hinted_country_where_nothing_else_is() {
+    let text = "Soldiers clashed with militiamen in Wadakoni on Tuesday.";
+    let p = with_prior(&[("SS", 0.7)], text);
+    let (i, _) = find(&p, "Wadakoni").unwrap_or_else(|| panic!("{:?}", p.places));
+    assert_eq!(p.location(i).expect("placed").iso.as_deref(), Some("SS"));
+    // Without a hint it is no place; nor is a person's name, or one next to a known place.
+    assert!(find(&parse(text), "Wadakoni").is_none());
+    let p = with_prior(&[("BI", 0.7)], "Protests in Nkurunzizo's home region went on.");
+    assert!(p.places.is_empty(), "{:?}", p.places);
+    let p = with_prior(&[("SS", 0.7)], "Soldiers clashed with militiamen in Wadakoni near Juba.");
+    assert!(find(&p, "Wadakoni").is_none(), "{:?}", p.places);
+}
+
+#[test]
+fn a_lone_variant_name_of_a_town_abroad_gives_way_to_the_hinted_country() {
+    let text = "Gunmen attacked Chama on Monday, wounding ten people.";
+    let loc = placed_without_point(&with_prior(&[("SS", 0.7)], text), "Chama");
+    assert_eq!(loc.iso.as_deref(), Some("SS"));
+    // Without a hint the name keeps its reading.
+    let p = parse(text);
+    assert!(find(&p, "Chama").expect("Chama").1.latitude.is_some());
 }

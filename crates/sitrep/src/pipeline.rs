@@ -142,8 +142,10 @@ impl PipelineBuilder {
 }
 
 /// Weight of the outlet's home country in a document's country focus: a hint that
-/// the document's own place names, dateline and demonyms outweigh.
-const OUTLET_PRIOR: f32 = 0.5;
+/// the document's own place names, dateline and demonyms outweigh, but enough on its own to
+/// set the focus of a report whose names are all ambiguous (a town of the outlet's country
+/// that shares its name with a town abroad).
+const OUTLET_PRIOR: f32 = 0.7;
 /// Weight of the home country of one actor the text names ("Boko Haram", "Ethiopian soldiers").
 const ACTOR_PRIOR: f32 = 0.3;
 /// What each further mention of an actor of the same country adds.
@@ -196,7 +198,8 @@ impl Pipeline {
         // One actor scan of title and body: read here for country hints, and again by the coder.
         let actor_scan = self.coder.actor_scan(&text, TextRange::new(start, layout.body.end()));
         let actors = self.coder.actor_hints_with(&actor_scan);
-        let outlet_country = self.outlets.country_of(meta.outlet.as_deref(), meta.url.as_deref());
+        let outlet_country = self.outlet_country(meta.outlet.as_deref(), meta.url.as_deref());
+        let outlet_country = outlet_country.as_deref();
         let hints = GeoHints {
             region: layout.body,
             dateline: layout.dateline_place,
@@ -235,11 +238,32 @@ impl Pipeline {
     #[must_use]
     pub fn geoparse_text(&self, text: &str, outlet: Option<&str>, url: Option<&str>) -> sitrep_gazetteer::GeoParse {
         let hints = GeoHints {
-            country_prior: self.country_prior(self.outlets.country_of(outlet, url), &[]),
+            country_prior: self.country_prior(self.outlet_country(outlet, url).as_deref(), &[]),
             url: url.map(str::to_owned),
             ..GeoHints::body(text)
         };
         self.gazetteer.geoparse(text, &hints)
+    }
+
+    /// The outlet's home country: `lexicons/outlets.tsv` (and users' files), else the place an
+    /// outlet the lexicon lacks names in its qualifier.
+    fn outlet_country(&self, outlet: Option<&str>, url: Option<&str>) -> Option<String> {
+        self.outlets.country_of(outlet, url).map(str::to_owned).or_else(|| self.qualifier_country(outlet))
+    }
+
+    /// The country an outlet the lexicon lacks names in its qualifier: "The Courier (South
+    /// Africa)", "Daily Example (Lagos)" (a country, a province or a town, read whole).
+    fn qualifier_country(&self, outlet: Option<&str>) -> Option<String> {
+        let (_, q) = outlet?.trim_end().strip_suffix(')')?.rsplit_once('(')?;
+        let q = q.trim();
+        if q.is_empty() || q.len() > 40 {
+            return None;
+        }
+        let geo = self.gazetteer.geoparse(q, &GeoHints::body(q));
+        let [p] = &geo.places[..] else { return None };
+        let whole = p.span.text.len() == q.len();
+        let kind_ok = matches!(p.kind, "country" | "place" | "region");
+        (whole && kind_ok).then(|| p.iso.clone()).flatten()
     }
 
     /// Countries the document is likely about, known from outside its place names: the

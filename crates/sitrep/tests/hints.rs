@@ -23,6 +23,18 @@ fn the_outlet_places_a_report_that_names_no_place() {
 }
 
 #[test]
+fn an_unlisted_outlet_qualified_by_a_place_points_to_its_country() {
+    let pipeline = Pipeline::builder().build().unwrap();
+    let text = "Hundreds of teachers marched on Monday to demand unpaid salaries.";
+    let protesters =
+        |outlet: &str| analyze(&pipeline, text, Some(outlet)).events[0].actor1.as_ref().unwrap().name.clone();
+    assert_eq!(protesters("The Valley Courier (Lagos)"), "Protesters (Nigeria)");
+    assert_eq!(protesters("The Valley Courier (South Africa)"), "Protesters (South Africa)");
+    // A qualifier that is no place says nothing.
+    assert_eq!(protesters("The Valley Courier (English)"), "Protesters");
+}
+
+#[test]
 fn a_users_outlet_file_is_read_and_its_errors_name_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("mine.tsv");
