@@ -20,7 +20,7 @@ const REPORTS: &[&str] = &[
     "Gunmen attacked the village of Agatu in Benue state on Wednesday, killing at least 40 villagers and burning homes, residents said. The state governor condemned the attack.",
     "Police arrested more than 200 opposition supporters across Kampala on Friday, a party official said. The opposition has called for protests next week.",
     "The Iraqi army recaptured the town of Hit in Anbar province from Islamic State militants on Tuesday after a week of fighting, the defence ministry said.",
-    "Two female suicide bombers blew themselves up at a camp for displaced people in Dikwa on Tuesday, killing 58 people, officials said.",
+    "Two women suicide bombers detonated their vests inside a displacement camp near Dikwa on Tuesday, killing 37 people, officials said.",
     "Bomb disposal experts defused an explosive device planted near a church in Kaduna on Monday, police said.",
     "Officials warned that the offensive would likely intensify in the coming weeks. The president is expected to visit the region on Saturday.",
 ];

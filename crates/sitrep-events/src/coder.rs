@@ -965,7 +965,7 @@ fn joint_outcome(m: &Cand, c: &Cand) -> Option<SubEventType> {
     if m.para != c.para || c.sent > m.sent + 2 {
         return None;
     }
-    // (A roadside bomb followed by a gunfight, "the explosion was followed by a brief clash", is
+    // (A roadside bomb followed by a gunfight, "the blast was followed by a short exchange of fire", is
     // one complex ambush: a battle; the fight may be told up to two sentences later.)
     let response = matches!(m.sub, SubEventType::Attack | SubEventType::RemoteExplosive)
         && c.sub == SubEventType::ArmedClash
