@@ -783,20 +783,15 @@ impl<'c, 'a> Doc<'c, 'a> {
             }
             merged.push(c);
         }
-        // Dates: fill from the publication date when nothing better is known.
-        let published = self.input.meta.published;
         // An arrest told after a violent event ("… shot and killed his colleague. Police arrested
         // the perpetrator.") is its aftermath: the violence is the principal event.
-        let violent = |t: SubEventType| {
-            matches!(
-                t.event_type(),
+        let mut violence_before = false;
+        for c in &mut merged {
+            let aftermath = c.sub == SubEventType::Arrests && violence_before;
+            violence_before |= matches!(
+                c.sub.event_type(),
                 EventType::Battles | EventType::ExplosionsRemoteViolence | EventType::ViolenceAgainstCivilians
-            )
-        };
-        let aftermath: Vec<bool> = (0..merged.len())
-            .map(|i| merged[i].sub == SubEventType::Arrests && merged[..i].iter().any(|m| violent(m.sub)))
-            .collect();
-        for (c, aftermath) in merged.iter_mut().zip(aftermath) {
+            );
             // A merged demonstration may have changed stage: its crowd takes the stage's name.
             if let Some(a) = c.actor1.as_mut() {
                 crowd_label(a, c.sub);
@@ -828,6 +823,8 @@ impl<'c, 'a> Doc<'c, 'a> {
         }
         let text = self.input.text;
         let meta = self.input.meta;
+        // Dates: fill from the publication date when nothing better is known.
+        let published = meta.published;
         order
             .into_iter()
             .map(|i| {
