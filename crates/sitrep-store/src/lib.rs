@@ -57,9 +57,10 @@
 //!   (one million stored events: a country and a month in well under a
 //!   millisecond, see `benches/query.rs`).
 //! - **Layout.** `documents` (content hash, metadata, raw body, analysed
-//!   text, place and actor mentions as JSON arrays of values, one array per
-//!   mention, with `places`/`actors` views giving them as columns and the
-//!   places as the contract's objects), `events` (one per report: the
+//!   text, place and actor mentions as JSON: each distinct resolution or
+//!   actor once, and per mention its byte range and which one it is (see
+//!   migration 0005), with `places`/`actors` views giving them as columns and
+//!   the places as the contract's objects), `events` (one per report: the
 //!   contract JSON, fusion features and block), `sources` (outlets),
 //!   `clusters` (fused events, with `clusters_fts`; a fused event of one
 //!   report stores `''` as its JSON, which readers rebuild from that report's
@@ -299,9 +300,11 @@ impl Store {
         let count_json = |column: &str| -> Result<u64, StoreError> {
             let n: i64 = self
                 .conn
-                .query_row(&format!("SELECT coalesce(sum(json_array_length({column})), 0) FROM documents"), [], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    &format!("SELECT coalesce(sum(json_array_length({column}, '$[1]')), 0) FROM documents"),
+                    [],
+                    |r| r.get(0),
+                )
                 .map_err(|e| self.err(e))?;
             Ok(u64::try_from(n).unwrap_or(0))
         };

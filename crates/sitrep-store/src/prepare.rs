@@ -253,8 +253,8 @@ pub fn prepare(
             }
         })
         .collect();
-    let places = compact_places(&places);
-    let actors = compact_actors(&actors);
+    let places = compact_places(&places, analysed);
+    let actors = compact_actors(&actors, analysed);
     PreparedDocument {
         key: meta.id.clone(),
         hash,
@@ -278,44 +278,82 @@ pub fn prepare(
     }
 }
 
-/// Place mentions as stored: a JSON array with one array per mention, its
-/// values in the order of the contract's keys (`text`, `start`, `end`,
-/// `name`, `geonameid`, `feature_code`, `iso`, `country`, `admin1`, `admin2`,
-/// `latitude`, `longitude`, `kind`, `geo_precision`, `confidence`; `admin2`
-/// null when the contract leaves it out). The keys were most of the bytes;
-/// the `places` view gives the contract's objects back.
-pub(crate) fn compact_places(places: &[PlaceMention]) -> String {
-    let rows: Vec<_> = places
-        .iter()
-        .map(|p| {
-            (
-                &p.span.text,
-                p.span.start,
-                p.span.end,
-                &p.name,
-                p.geonameid,
-                &p.feature_code,
-                &p.iso,
-                &p.country,
-                &p.admin1,
-                &p.admin2,
-                p.latitude,
-                p.longitude,
-                p.kind,
-                p.geo_precision,
-                p.confidence,
-            )
-        })
-        .collect();
-    serde_json::to_string(&rows).expect("places always serialise")
+/// Place mentions as stored: `[resolutions, mentions]`. Each distinct
+/// resolution once, as an array of values in the order of the contract's keys
+/// (`name`, `geonameid`, `feature_code`, `iso`, `country`, `admin1`, `admin2`
+/// (null when the contract leaves it out), `latitude`, `longitude`, `kind`,
+/// `geo_precision`, `confidence`); each mention as `[start, end, resolution]`,
+/// its text being the analysed text's bytes `start..end` (a fourth value
+/// gives the text when it is not). A name is mentioned many times in a
+/// report, and resolved the same way each time: the resolutions, and the
+/// texts that the document holds already, were most of the bytes. The
+/// `places` view gives the contract's objects back.
+pub(crate) fn compact_places(places: &[PlaceMention], analysed: &str) -> String {
+    let resolutions = places.iter().map(|p| {
+        serde_json::to_string(&(
+            &p.name,
+            p.geonameid,
+            &p.feature_code,
+            &p.iso,
+            &p.country,
+            &p.admin1,
+            &p.admin2,
+            p.latitude,
+            p.longitude,
+            p.kind,
+            p.geo_precision,
+            p.confidence,
+        ))
+        .expect("places always serialise")
+    });
+    compact(resolutions, places.iter().map(|p| &p.span), analysed)
 }
 
-/// Actor mentions as stored: one array per mention (`text`, `start`, `end`,
-/// `name`, `inter`, `country`); the `actors` view gives them as columns.
-pub(crate) fn compact_actors(actors: &[ActorMention]) -> String {
-    let rows: Vec<_> =
-        actors.iter().map(|a| (&a.span.text, a.span.start, a.span.end, &a.name, a.inter, &a.country)).collect();
-    serde_json::to_string(&rows).expect("actors always serialise")
+/// Actor mentions as stored: `[actors, mentions]`, as [`compact_places`]
+/// does it. Each distinct actor once (`name`, `inter`, `country`); each
+/// mention as `[start, end, actor]` (and its text when it is not the analysed
+/// text's bytes `start..end`). The `actors` view gives them as columns.
+pub(crate) fn compact_actors(actors: &[ActorMention], analysed: &str) -> String {
+    let resolutions =
+        actors.iter().map(|a| serde_json::to_string(&(&a.name, a.inter, &a.country)).expect("actors always serialise"));
+    compact(resolutions, actors.iter().map(|a| &a.span), analysed)
+}
+
+/// `[[distinct values...], [[start, end, index of its values (, text)]...]]`.
+fn compact<'a>(
+    values: impl Iterator<Item = String>,
+    spans: impl Iterator<Item = &'a sitrep_model::Span>,
+    analysed: &str,
+) -> String {
+    use std::fmt::Write as _;
+    let mut distinct: Vec<String> = Vec::new();
+    let mut mentions = String::from("[");
+    for (i, (v, span)) in values.zip(spans).enumerate() {
+        let index = match distinct.iter().position(|d| *d == v) {
+            Some(k) => k,
+            None => {
+                distinct.push(v);
+                distinct.len() - 1
+            }
+        };
+        if i > 0 {
+            mentions.push(',');
+        }
+        let _ = write!(mentions, "[{},{},{index}", span.start, span.end);
+        if analysed.get(span.start as usize..span.end as usize) != Some(span.text.as_str()) {
+            mentions.push(',');
+            mentions.push_str(&serde_json::to_string(&span.text).expect("strings always serialise"));
+        }
+        mentions.push(']');
+    }
+    mentions.push(']');
+    let mut out = String::with_capacity(distinct.iter().map(|d| d.len() + 1).sum::<usize>() + mentions.len() + 4);
+    out.push_str("[[");
+    out.push_str(&distinct.join(","));
+    out.push_str("],");
+    out.push_str(&mentions);
+    out.push(']');
+    out
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_fusion.sql"),
     include_str!("../migrations/0003_incremental_fusion.sql"),
     include_str!("../migrations/0004_compact.sql"),
+    include_str!("../migrations/0005_mentions.sql"),
 ];
 
 /// The schema version this build writes and reads.

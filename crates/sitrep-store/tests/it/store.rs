@@ -530,24 +530,89 @@ fn mention_views_give_the_contract_s_fields_and_older_stores_are_converted() {
     check(&c);
     let compact: (String, String) =
         c.query_row("SELECT places, actors FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-    assert!(compact.0.starts_with("[[") && compact.1.starts_with("[["), "{compact:?}");
-    // Schema 3 stored the contract's objects: migrating converts them to what this version writes.
-    c.execute(
-        "UPDATE documents SET places = ?1, actors = ?2",
-        [serde_json::to_string(&doc.1.places).unwrap(), serde_json::to_string(&doc.1.actors).unwrap()],
+    // Each distinct resolution or actor once, mentions by byte range; texts that are the document's bytes are not repeated.
+    assert!(compact.0.starts_with("[[[\"Mosul\"") && compact.1.starts_with("[[[\"Coalition\""), "{compact:?}");
+    let lengths: (i64, i64, i64, i64) = c
+        .query_row(
+            "SELECT json_array_length(places, '$[0]'), json_array_length(places, '$[1][0]'), \
+                    json_array_length(actors, '$[0]'), json_array_length(actors, '$[1][0]') FROM documents",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(lengths, (3, 3, 2, 3), "3 resolutions, 2 actors; mentions without their text");
+    // Older schemas: 3 stored the contract's objects, 4 an array of values per mention. Migrating
+    // converts both (their views gave the same rows).
+    let views = |file: &str| {
+        file.split_once("DROP VIEW places;").map_or(file, |(_, v)| v).split("-- Older").next().unwrap().to_owned()
+    };
+    let old_views = include_str!("../../migrations/0001_documents.sql").split("CREATE VIEW places").nth(1).unwrap();
+    // Schema 4's arrays: per mention its text, range and values, in the order of the contract's keys.
+    let v4_places = serde_json::to_string(
+        &doc.1
+            .places
+            .iter()
+            .map(|p| {
+                let s = &p.span;
+                (
+                    &s.text,
+                    s.start,
+                    s.end,
+                    &p.name,
+                    p.geonameid,
+                    &p.feature_code,
+                    &p.iso,
+                    &p.country,
+                    &p.admin1,
+                    &p.admin2,
+                    p.latitude,
+                    p.longitude,
+                    p.kind,
+                    p.geo_precision,
+                    p.confidence,
+                )
+            })
+            .collect::<Vec<_>>(),
     )
     .unwrap();
-    let old_views = include_str!("../../migrations/0001_documents.sql").split("CREATE VIEW places").nth(1).unwrap();
-    c.execute_batch(&format!("DROP VIEW places; DROP VIEW actors; CREATE VIEW places {old_views}")).unwrap();
-    check(&c);
-    c.execute_batch("PRAGMA user_version = 3").unwrap();
-    drop(c);
-    drop(Store::open(&path).unwrap());
-    let c = rusqlite::Connection::open(&path).unwrap();
-    let converted: (String, String) =
-        c.query_row("SELECT places, actors FROM documents", [], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
-    assert_eq!(converted, compact);
-    check(&c);
+    let v4_actors = serde_json::to_string(
+        &doc.1
+            .actors
+            .iter()
+            .map(|a| (&a.span.text, a.span.start, a.span.end, &a.name, a.inter, &a.country))
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
+    let schemas = [
+        (
+            3,
+            serde_json::to_string(&doc.1.places).unwrap(),
+            serde_json::to_string(&doc.1.actors).unwrap(),
+            format!("DROP VIEW places; DROP VIEW actors; CREATE VIEW places {old_views}"),
+        ),
+        (
+            4,
+            v4_places,
+            v4_actors,
+            format!("DROP VIEW places; {}", views(include_str!("../../migrations/0004_compact.sql"))),
+        ),
+    ];
+    for (version, places, actors, old) in schemas {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute("UPDATE documents SET places = ?1, actors = ?2", [places, actors]).unwrap();
+        c.execute_batch(&old).unwrap();
+        check(&c);
+        c.execute_batch(&format!("PRAGMA user_version = {version}")).unwrap();
+        drop(c);
+        let store = Store::open(&path).unwrap();
+        let counts = store.counts().unwrap();
+        drop(store);
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let converted: String = c.query_row("SELECT places FROM documents", [], |r| r.get(0)).unwrap();
+        assert!(converted.starts_with("[[[\"Mosul\""), "from schema {version}: {converted}");
+        assert_eq!((counts.places, counts.actors), (3, 2), "from schema {version}");
+        check(&c);
+    }
 }
 
 #[test]
