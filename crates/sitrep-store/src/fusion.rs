@@ -273,7 +273,7 @@ pub(crate) struct Written<'a> {
 }
 
 /// Event row ids as index ids (row ids are positive).
-fn row_key(id: i64) -> u64 {
+pub(crate) fn row_key(id: i64) -> u64 {
     u64::try_from(id).unwrap_or(0)
 }
 
@@ -365,6 +365,12 @@ impl Neighbourhood {
                 (w.id, report, w.event.fingerprint.clone(), w.event.block)
             })
             .collect();
+        self.reserve(items.len());
+        self.add_many(items);
+    }
+
+    /// Adds events it does not hold yet, as [`Neighbourhood::add_written`] does, given their reports.
+    pub(crate) fn add_reports(&mut self, items: impl ExactSizeIterator<Item = (i64, Report, String, Option<Block>)>) {
         self.reserve(items.len());
         self.add_many(items);
     }
