@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""A JSON Lines corpus of real news articles for ingest-vs-extract.sh.
+
+    crates/sitrep-store/bench/real-news-corpus.py OUT.jsonl [EDITIONS] [SHARED]
+
+Reads the articles of the geoparsing evaluation sets in SHARED/eval/geoparsing
+(LGL: 588 local news articles; GeoWebNews: 200 articles; SHARED defaults to
+../shared beside the repository) and writes them EDITIONS times (default 10),
+each edition with its own id and a last line "(Edition N.)", so that no copy
+is a duplicate of another: 7,880 documents by default. The editions of an
+article report the same events, so fusion has many reports to merge, as it
+would when many outlets carry one story.
+
+The corpus is written outside the repository and never committed: the
+articles are evaluation data (see SHARED/eval/README.md for their terms).
+The synthetic corpus (`sitrep-synth --long`) is the other benchmark: reports
+written for the project, denser in events than real news.
+"""
+import json
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+
+def articles(shared: Path):
+    lgl = ET.parse(shared / "eval/geoparsing/lgl.xml").getroot()
+    for a in lgl.iter("article"):
+        yield {
+            "id": f"lgl-{a.get('docid')}",
+            "title": a.findtext("title") or "",
+            "text": a.findtext("text") or "",
+            "published": (a.findtext("dltime") or "")[:10] or None,
+            "outlet": a.findtext("domain"),
+            "url": a.findtext("url"),
+        }
+    gwn = ET.parse(shared / "eval/geoparsing/GWN.xml").getroot()
+    for a in gwn.iter("article"):
+        yield {
+            "id": f"gwn-{a.get('file')}",
+            "title": a.findtext("title") or "",
+            "text": a.findtext("text") or "",
+            "url": a.findtext("link"),
+        }
+
+
+def main() -> int:
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    out = Path(sys.argv[1])
+    editions = int(sys.argv[2]) if len(sys.argv) > 2 else 10
+    shared = Path(sys.argv[3]) if len(sys.argv) > 3 else Path(__file__).resolve().parents[3] / "../shared"
+    docs = list(articles(shared))
+    n = 0
+    with out.open("w", encoding="utf-8") as f:
+        for edition in range(1, editions + 1):
+            for d in docs:
+                record = {k: v for k, v in d.items() if v is not None}
+                record["id"] = f"{d['id']}-ed{edition}"
+                record["text"] = f"{d['text']}\n\n(Edition {edition}.)"
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+                n += 1
+    print(f"wrote {n} documents ({len(docs)} articles x {editions} editions) to {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
