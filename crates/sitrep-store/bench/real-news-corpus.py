@@ -23,24 +23,14 @@ from pathlib import Path
 
 
 def articles(shared: Path):
+    """(id, title, text, published, outlet, url) of each article."""
     lgl = ET.parse(shared / "eval/geoparsing/lgl.xml").getroot()
     for a in lgl.iter("article"):
-        yield {
-            "id": f"lgl-{a.get('docid')}",
-            "title": a.findtext("title") or "",
-            "text": a.findtext("text") or "",
-            "published": (a.findtext("dltime") or "")[:10] or None,
-            "outlet": a.findtext("domain"),
-            "url": a.findtext("url"),
-        }
+        published = (a.findtext("dltime") or "")[:10] or None
+        yield f"lgl-{a.get('docid')}", a.findtext("title"), a.findtext("text"), published, a.findtext("domain"), a.findtext("url")
     gwn = ET.parse(shared / "eval/geoparsing/GWN.xml").getroot()
     for a in gwn.iter("article"):
-        yield {
-            "id": f"gwn-{a.get('file')}",
-            "title": a.findtext("title") or "",
-            "text": a.findtext("text") or "",
-            "url": a.findtext("link"),
-        }
+        yield f"gwn-{a.get('file')}", a.findtext("title"), a.findtext("text"), None, None, a.findtext("link")
 
 
 def main() -> int:
@@ -54,10 +44,10 @@ def main() -> int:
     n = 0
     with out.open("w", encoding="utf-8") as f:
         for edition in range(1, editions + 1):
-            for d in docs:
-                record = {k: v for k, v in d.items() if v is not None}
-                record["id"] = f"{d['id']}-ed{edition}"
-                record["text"] = f"{d['text']}\n\n(Edition {edition}.)"
+            for key, title, text, published, outlet, url in docs:
+                values = {"title": title or "", "published": published, "outlet": outlet, "url": url}
+                record = {"id": f"{key}-ed{edition}", "text": f"{text or ''}\n\n(Edition {edition}.)"}
+                record.update((k, v) for k, v in values.items() if v is not None)
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
                 n += 1
     print(f"wrote {n} documents ({len(docs)} articles x {editions} editions) to {out}", file=sys.stderr)

@@ -247,8 +247,11 @@ impl Store {
                     words: std::mem::take(&mut e.fusion.words),
                     ..e.fusion
                 };
-                let report =
-                    sitrep_fuse::Report { key: e.uid.clone(), document: crate::fusion::row_key(p.document_id), features };
+                let report = sitrep_fuse::Report {
+                    key: e.uid.clone(),
+                    document: crate::fusion::row_key(p.document_id),
+                    features,
+                };
                 (p.id, report, e.fingerprint.clone(), e.block)
             });
             hood.add_reports(reports);

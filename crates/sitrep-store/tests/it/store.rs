@@ -543,64 +543,21 @@ fn mention_views_give_the_contract_s_fields_and_older_stores_are_converted() {
     assert_eq!(lengths, (3, 3, 2, 3), "3 resolutions, 2 actors; mentions without their text");
     // Older schemas: 3 stored the contract's objects, 4 an array of values per mention. Migrating
     // converts both (their views gave the same rows).
-    let views = |file: &str| {
-        file.split_once("DROP VIEW places;").map_or(file, |(_, v)| v).split("-- Older").next().unwrap().to_owned()
-    };
     let old_views = include_str!("../../migrations/0001_documents.sql").split("CREATE VIEW places").nth(1).unwrap();
-    // Schema 4's arrays: per mention its text, range and values, in the order of the contract's keys.
-    let v4_places = serde_json::to_string(
-        &doc.1
-            .places
-            .iter()
-            .map(|p| {
-                let s = &p.span;
-                (
-                    &s.text,
-                    s.start,
-                    s.end,
-                    &p.name,
-                    p.geonameid,
-                    &p.feature_code,
-                    &p.iso,
-                    &p.country,
-                    &p.admin1,
-                    &p.admin2,
-                    p.latitude,
-                    p.longitude,
-                    p.kind,
-                    p.geo_precision,
-                    p.confidence,
-                )
-            })
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
-    let v4_actors = serde_json::to_string(
-        &doc.1
-            .actors
-            .iter()
-            .map(|a| (&a.span.text, a.span.start, a.span.end, &a.name, a.inter, &a.country))
-            .collect::<Vec<_>>(),
-    )
-    .unwrap();
+    // Schema 4's views, and its conversion of the objects into an array of values per mention.
+    let schema_4 = include_str!("../../migrations/0004_compact.sql").split_once("DROP VIEW places;").unwrap().1;
+    let objects = (serde_json::to_string(&doc.1.places).unwrap(), serde_json::to_string(&doc.1.actors).unwrap());
     let schemas = [
-        (
-            3,
-            serde_json::to_string(&doc.1.places).unwrap(),
-            serde_json::to_string(&doc.1.actors).unwrap(),
-            format!("DROP VIEW places; DROP VIEW actors; CREATE VIEW places {old_views}"),
-        ),
-        (
-            4,
-            v4_places,
-            v4_actors,
-            format!("DROP VIEW places; {}", views(include_str!("../../migrations/0004_compact.sql"))),
-        ),
+        (3, format!("DROP VIEW places; DROP VIEW actors; CREATE VIEW places {old_views}")),
+        (4, format!("DROP VIEW places; {schema_4}")),
     ];
-    for (version, places, actors, old) in schemas {
+    for (version, old) in schemas {
+        let (places, actors) = objects.clone();
         let c = rusqlite::Connection::open(&path).unwrap();
         c.execute("UPDATE documents SET places = ?1, actors = ?2", [places, actors]).unwrap();
         c.execute_batch(&old).unwrap();
+        let stored: String = c.query_row("SELECT places FROM documents", [], |r| r.get(0)).unwrap();
+        assert!(stored.starts_with(if version == 3 { "[{" } else { "[[\"" }), "schema {version}: {stored}");
         check(&c);
         c.execute_batch(&format!("PRAGMA user_version = {version}")).unwrap();
         drop(c);
