@@ -365,11 +365,10 @@ impl Neighbourhood {
                 (w.id, report, w.event.fingerprint.clone(), w.event.block)
             })
             .collect();
-        self.reserve(items.len());
-        self.add_many(items);
+        self.add_reports(items.into_iter());
     }
 
-    /// Adds events it does not hold yet, as [`Neighbourhood::add_written`] does, given their reports.
+    /// Adds events it does not hold yet, given their reports (room for all made first).
     pub(crate) fn add_reports(&mut self, items: impl ExactSizeIterator<Item = (i64, Report, String, Option<Block>)>) {
         self.reserve(items.len());
         self.add_many(items);

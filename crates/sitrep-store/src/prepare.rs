@@ -347,13 +347,7 @@ fn compact<'a>(
         mentions.push(']');
     }
     mentions.push(']');
-    let mut out = String::with_capacity(distinct.iter().map(|d| d.len() + 1).sum::<usize>() + mentions.len() + 4);
-    out.push_str("[[");
-    out.push_str(&distinct.join(","));
-    out.push_str("],");
-    out.push_str(&mentions);
-    out.push(']');
-    out
+    format!("[[{}],{mentions}]", distinct.join(","))
 }
 
 #[cfg(test)]

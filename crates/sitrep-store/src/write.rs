@@ -237,8 +237,8 @@ impl Store {
             for &id in &batch.deleted.events {
                 hood.remove(id);
             }
-            // The fusion features move into the neighbourhood (nothing else reads them): copying them
-            // was most of what it allocated.
+            // The fusion features move into the neighbourhood (`fuse_written` adds only events it does
+            // not hold, so nothing reads them again): copying them was most of what it allocated.
             let reports = pending.events[first_new..].iter_mut().map(|p| {
                 let e = &mut p.event;
                 let features = sitrep_fuse::Features {
